@@ -1,0 +1,1 @@
+//! The judicial command-line tool.

@@ -1,0 +1,1 @@
+//! The bundled, sourced treaty dataset (TOML) and its loader.

@@ -1,0 +1,19 @@
+//! The judicial-assistance domain: jurisdictions, instruments, dates with
+//! unknown parts, validation, in-force status and the channel routing rules.
+//!
+//! Nothing here knows about gRPC or storage; services convert to and from
+//! these types at their edges.
+
+pub mod date;
+pub mod instrument;
+pub mod jurisdiction;
+pub mod status;
+pub mod validation;
+pub mod vocabulary;
+
+pub use date::{CalendarDate, PartialDate};
+pub use instrument::{CentralAuthority, Coverage, Instrument, Party, Reservation};
+pub use jurisdiction::{Jurisdiction, JurisdictionKind};
+pub use status::Status;
+pub use validation::{FieldViolation, Violations};
+pub use vocabulary::{Assistance, ChannelKind, InstrumentKind, Matter, TreatyType};

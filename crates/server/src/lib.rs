@@ -1,0 +1,1 @@
+//! Shared server plumbing: flags, tracing, shutdown, health, reflection, limits.

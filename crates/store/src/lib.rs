@@ -1,0 +1,1 @@
+//! Durable sled storage for the registry: revisions, change log, group commit.

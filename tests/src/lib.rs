@@ -1,0 +1,1 @@
+//! Cross-service integration and fault tests.
