@@ -12,6 +12,8 @@ pub mod v1 {
     include!("gen/judicial.v1.rs");
 }
 
+pub mod convert;
+
 /// The encoded `FileDescriptorSet` of the contract (with its imports), for
 /// gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("gen/judicial_descriptor.bin");

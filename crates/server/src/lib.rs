@@ -1,1 +1,15 @@
-//! Shared server plumbing: flags, tracing, shutdown, health, reflection, limits.
+//! Plumbing every Judicial Channels server shares: command-line flags,
+//! tracing, shutdown on SIGINT/SIGTERM, the mapping of errors to gRPC
+//! statuses with `google.rpc` details, health and reflection, and the tower
+//! stack with its limits.
+
+pub mod auth;
+pub mod config;
+pub mod shutdown;
+pub mod stack;
+pub mod status;
+pub mod telemetry;
+
+pub use config::{CommonArgs, LogFormat};
+pub use shutdown::Shutdown;
+pub use stack::{Limits, serve};

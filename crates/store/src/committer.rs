@@ -323,9 +323,9 @@ fn decode_record(path: &Path, key: &[u8], value: &[u8]) -> Result<ChangeRecord, 
     })
 }
 
-pub(crate) fn read_changes(db: &sled::Db, path: &Path, from: u64, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
+pub(crate) fn read_changes(db: &sled::Db, path: &Path, from: u64, index: u32, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
     let tree = db.open_tree("changes").map_err(|e| StoreError::Io(e.to_string()))?;
-    let start = change_key(from, 0);
+    let start = change_key(from, index);
     let mut out = Vec::new();
     for item in tree.range(&start[..]..).take(limit) {
         let (k, v) = item.map_err(|e| StoreError::Io(e.to_string()))?;

@@ -181,7 +181,13 @@ impl Store {
 
     /// Change-log entries with revision >= `from`, oldest first, at most `limit`.
     pub fn changes_since(&self, from: u64, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
-        committer::read_changes(&self.inner.db, &self.inner.path, from, limit)
+        committer::read_changes(&self.inner.db, &self.inner.path, from, 0, limit)
+    }
+
+    /// Change-log entries at or after position (`revision`, `index`), oldest
+    /// first, at most `limit` (for resuming inside a large revision).
+    pub fn changes_from(&self, revision: u64, index: u32, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
+        committer::read_changes(&self.inner.db, &self.inner.path, revision, index, limit)
     }
 
     /// Change-log entries with revision < `before`, newest first, at most

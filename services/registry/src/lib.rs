@@ -1,1 +1,69 @@
-//! The registry service.
+//! The registry service: the suite's only writer. It keeps jurisdictions and
+//! instruments in sled with one global revision and an audit change log, and
+//! streams every change to followers (router, notifier) through `Watch`.
+//!
+//! The logic lives in [`Registry`] and speaks domain types; [`grpc`] adapts
+//! it to `judicial.v1.RegistryService`.
+
+pub mod config;
+pub mod error;
+pub mod grpc;
+pub mod query;
+pub mod registry;
+pub mod seed;
+pub mod stats;
+pub mod watch;
+
+use std::sync::Arc;
+
+use judicial_proto::v1::registry_service_server::RegistryServiceServer;
+use judicial_server::{Limits, Shutdown};
+use tokio::net::TcpListener;
+use tonic::service::RoutesBuilder;
+
+pub use config::Config;
+pub use error::RegistryError;
+pub use registry::Registry;
+
+/// Adds the registry's gRPC service (with its message-size limits) to `routes`
+/// and marks it SERVING on `health`.
+pub async fn add_routes(
+    registry: Arc<Registry>,
+    routes: &mut RoutesBuilder,
+    health: &tonic_health::server::HealthReporter,
+    limits: &Limits,
+    shutdown: Shutdown,
+) {
+    let service = RegistryServiceServer::new(grpc::RegistryGrpc::new(registry, shutdown))
+        .max_decoding_message_size(limits.max_message_bytes)
+        .max_encoding_message_size(limits.max_message_bytes);
+    health.set_serving::<RegistryServiceServer<grpc::RegistryGrpc>>().await;
+    routes.add_service(service);
+}
+
+/// Opens the store, seeds an empty one, and serves the registry on
+/// `listener` until `shutdown` fires; then drains and flushes the store.
+pub async fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> anyhow_like::Result<()> {
+    let limits = Limits::from(&config.common);
+    let registry = Arc::new(Registry::open(&config).await?);
+    let (health, health_service) = tonic_health::server::health_reporter();
+    let mut routes = RoutesBuilder::default();
+    routes.add_service(health_service);
+    judicial_server::stack::add_reflection(&mut routes);
+    add_routes(registry.clone(), &mut routes, &health, &limits, shutdown.clone()).await;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, revision = registry.revision(), data_dir = %config.data_dir.display(), "registry serving");
+    let served = judicial_server::serve(routes.routes(), listener, &limits, None, shutdown).await;
+    registry.close()?;
+    tracing::info!("registry stopped; store flushed");
+    served?;
+    Ok(())
+}
+
+/// A boxed error for binaries and `run`.
+pub mod anyhow_like {
+    /// Any error, boxed.
+    pub type Error = Box<dyn std::error::Error + Send + Sync + 'static>;
+    /// A result with a boxed error.
+    pub type Result<T> = std::result::Result<T, Error>;
+}

@@ -1,0 +1,44 @@
+//! Building gRPC statuses with `google.rpc` details: field violations for
+//! bad input, and an `ErrorInfo` reason clients can switch on.
+
+use judicial_domain::validation::Violations;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+
+/// The `ErrorInfo.domain` of every error this suite returns.
+pub const ERROR_DOMAIN: &str = "judicial.v1";
+
+/// INVALID_ARGUMENT with a `BadRequest` listing every violation.
+pub fn invalid_argument(violations: &Violations) -> Status {
+    let message = format!("invalid request: {violations}");
+    let fields = violations.0.iter().map(|v| FieldViolation::new(v.field.clone(), v.description.clone())).collect::<Vec<_>>();
+    let mut details = ErrorDetails::with_bad_request(fields);
+    details.set_error_info("INVALID_ARGUMENT", ERROR_DOMAIN, []);
+    Status::with_error_details(Code::InvalidArgument, message, details)
+}
+
+/// INVALID_ARGUMENT for a single field.
+pub fn invalid_field(field: &str, description: impl Into<String>) -> Status {
+    let mut v = Violations::default();
+    v.add(field, description);
+    invalid_argument(&v)
+}
+
+/// A status with an `ErrorInfo` reason (UPPER_SNAKE).
+pub fn with_reason(code: Code, message: impl Into<String>, reason: &str) -> Status {
+    let details = ErrorDetails::with_error_info(reason, ERROR_DOMAIN, []);
+    Status::with_error_details(code, message.into(), details)
+}
+
+/// Reads the `ErrorInfo` reason of a status, if any.
+pub fn reason(status: &Status) -> Option<String> {
+    status.get_details_error_info().map(|info| info.reason)
+}
+
+/// Reads the field names of a status's `BadRequest`, if any.
+pub fn violated_fields(status: &Status) -> Vec<String> {
+    status
+        .get_details_bad_request()
+        .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())
+        .unwrap_or_default()
+}
