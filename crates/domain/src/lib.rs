@@ -7,6 +7,7 @@
 pub mod date;
 pub mod instrument;
 pub mod jurisdiction;
+pub mod routing;
 pub mod status;
 pub mod validation;
 pub mod vocabulary;
@@ -14,6 +15,9 @@ pub mod vocabulary;
 pub use date::{CalendarDate, PartialDate};
 pub use instrument::{CentralAuthority, Coverage, Instrument, Party, Reservation};
 pub use jurisdiction::{Jurisdiction, JurisdictionKind};
+pub use routing::{
+    Channel, NotApplicable, NotApplicableReason, RouteAnswer, RouteError, RouteQuery,
+};
 pub use status::Status;
 pub use validation::{FieldViolation, Violations};
 pub use vocabulary::{Assistance, ChannelKind, InstrumentKind, Matter, TreatyType};

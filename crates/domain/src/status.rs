@@ -29,10 +29,10 @@ pub enum Status {
 impl Status {
     /// Returns the status of a party's participation on `on`.
     pub fn of_party(party: &Party, on: CalendarDate) -> Status {
-        if let Some(end) = party.termination_effective {
-            if end.latest() <= on {
-                return Status::Terminated(end);
-            }
+        if let Some(end) = party.termination_effective
+            && end.latest() <= on
+        {
+            return Status::Terminated(end);
         }
         let started = match (party.entry_into_force, party.in_force_as_of) {
             (None, None) => {
@@ -145,7 +145,14 @@ mod tests {
     #[test]
     fn table() {
         use Status::*;
-        let cases: &[(Option<&str>, Option<&str>, Option<&str>, &str, &str)] = &[
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+            &'a str,
+        );
+        let cases: &[Case] = &[
             (Some("1988-02-08"), None, None, "1988-02-08", "IN_FORCE"),
             (
                 Some("1988-02-08"),

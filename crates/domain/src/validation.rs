@@ -158,13 +158,13 @@ fn check_len(v: &mut Violations, field: String, text: &str, max: usize) {
 }
 
 fn check_date(v: &mut Violations, field: String, date: Option<PartialDate>) {
-    if let Some(d) = date {
-        if !d.is_valid() {
-            v.add(
-                field,
-                format!("impossible date {}-{}-{}", d.year, d.month, d.day),
-            );
-        }
+    if let Some(d) = date
+        && !d.is_valid()
+    {
+        v.add(
+            field,
+            format!("impossible date {}-{}-{}", d.year, d.month, d.day),
+        );
     }
 }
 
@@ -331,16 +331,16 @@ pub fn validate_instrument(
                 ),
             );
         }
-        if let Some(t) = inst.treaty_type {
-            if !t.may_cover(c.matter, c.assistance) {
-                v.add(
-                    field.clone(),
-                    format!(
-                        "{who}: a {t} treaty cannot cover ({}, {})",
-                        c.matter, c.assistance
-                    ),
-                );
-            }
+        if let Some(t) = inst.treaty_type
+            && !t.may_cover(c.matter, c.assistance)
+        {
+            v.add(
+                field.clone(),
+                format!(
+                    "{who}: a {t} treaty cannot cover ({}, {})",
+                    c.matter, c.assistance
+                ),
+            );
         }
         check_len(&mut v, format!("{field}.articles"), &c.articles, 500);
         for (k, t) in c.transmissions.iter().enumerate() {
@@ -407,29 +407,29 @@ fn validate_party(
         check_date(v, format!("{p}{name}"), date);
     }
     let j = &party.jurisdiction;
-    if let (Some(s), Some(e)) = (party.signed, party.entry_into_force) {
-        if certainly_before(e, s) {
-            v.add(
-                format!("{p}entry_into_force"),
-                format!("{who}: entry into force {e} precedes signature {s} for {j}"),
-            );
-        }
+    if let (Some(s), Some(e)) = (party.signed, party.entry_into_force)
+        && certainly_before(e, s)
+    {
+        v.add(
+            format!("{p}entry_into_force"),
+            format!("{who}: entry into force {e} precedes signature {s} for {j}"),
+        );
     }
-    if let (Some(e), Some(t)) = (party.entry_into_force, party.termination_effective) {
-        if certainly_before(t, e) {
-            v.add(
-                format!("{p}termination_effective"),
-                format!("{who}: termination {t} precedes entry into force {e} for {j}"),
-            );
-        }
+    if let (Some(e), Some(t)) = (party.entry_into_force, party.termination_effective)
+        && certainly_before(t, e)
+    {
+        v.add(
+            format!("{p}termination_effective"),
+            format!("{who}: termination {t} precedes entry into force {e} for {j}"),
+        );
     }
-    if let (Some(n), Some(t)) = (party.termination_notice, party.termination_effective) {
-        if certainly_before(t, n) {
-            v.add(
-                format!("{p}termination_effective"),
-                format!("{who}: termination {t} precedes its notice {n} for {j}"),
-            );
-        }
+    if let (Some(n), Some(t)) = (party.termination_notice, party.termination_effective)
+        && certainly_before(t, n)
+    {
+        v.add(
+            format!("{p}termination_effective"),
+            format!("{who}: termination {t} precedes its notice {n} for {j}"),
+        );
     }
     check_len(v, format!("{p}notes"), &party.notes, MAX_NOTES_LEN);
     if party.reservations.len() > MAX_LIST_LEN {

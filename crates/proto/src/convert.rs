@@ -108,7 +108,11 @@ pub fn channel_kind_to_proto(k: ChannelKind) -> pb::ChannelKind {
 
 /// Converts a partial date to the wire.
 pub fn date_to_proto(d: PartialDate) -> pb::Date {
-    pb::Date { year: d.year, month: i32::from(d.month), day: i32::from(d.day) }
+    pb::Date {
+        year: d.year,
+        month: i32::from(d.month),
+        day: i32::from(d.day),
+    }
 }
 
 /// Converts a full date to the wire.
@@ -118,7 +122,11 @@ pub fn calendar_to_proto(d: CalendarDate) -> pb::Date {
 
 /// Converts a wire date with possibly unknown parts, recording a violation
 /// for an impossible one.
-pub fn partial_from_proto(d: Option<&pb::Date>, field: &str, v: &mut Violations) -> Option<PartialDate> {
+pub fn partial_from_proto(
+    d: Option<&pb::Date>,
+    field: &str,
+    v: &mut Violations,
+) -> Option<PartialDate> {
     let d = d?;
     if d.year == 0 && d.month == 0 && d.day == 0 {
         return None;
@@ -143,7 +151,13 @@ pub fn calendar_from_proto(d: &pb::Date, field: &str, v: &mut Violations) -> Opt
         .zip(u8::try_from(d.day).ok())
         .and_then(|(m, day)| CalendarDate::new(d.year, m, day));
     if date.is_none() {
-        v.add(field, format!("{}-{}-{} is not a calendar day (a full year, month and day are required)", d.year, d.month, d.day));
+        v.add(
+            field,
+            format!(
+                "{}-{}-{} is not a calendar day (a full year, month and day are required)",
+                d.year, d.month, d.day
+            ),
+        );
     }
     date
 }
@@ -164,7 +178,11 @@ pub fn jurisdiction_to_proto(j: &Jurisdiction) -> pb::Jurisdiction {
 }
 
 /// Converts a wire jurisdiction, recording violations under `prefix`.
-pub fn jurisdiction_from_proto(p: &pb::Jurisdiction, prefix: &str, v: &mut Violations) -> Jurisdiction {
+pub fn jurisdiction_from_proto(
+    p: &pb::Jurisdiction,
+    prefix: &str,
+    v: &mut Violations,
+) -> Jurisdiction {
     let kind = match pb::JurisdictionKind::try_from(p.kind) {
         Ok(pb::JurisdictionKind::State) => JurisdictionKind::State,
         Ok(pb::JurisdictionKind::Region) => JurisdictionKind::Region,
@@ -183,7 +201,10 @@ pub fn jurisdiction_from_proto(p: &pb::Jurisdiction, prefix: &str, v: &mut Viola
 }
 
 fn timestamp_from_ms(ms: i64) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: ms.div_euclid(1000), nanos: (ms.rem_euclid(1000) * 1_000_000) as i32 }
+    prost_types::Timestamp {
+        seconds: ms.div_euclid(1000),
+        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
+    }
 }
 
 /// Converts Unix milliseconds to a wire timestamp (None for 0).
@@ -197,7 +218,10 @@ pub fn instrument_to_proto(i: &Instrument) -> pb::Instrument {
         name: i.resource_name(),
         id: i.id.clone(),
         kind: kind_to_proto(i.kind) as i32,
-        treaty_type: i.treaty_type.map(|t| treaty_type_to_proto(t) as i32).unwrap_or(0),
+        treaty_type: i
+            .treaty_type
+            .map(|t| treaty_type_to_proto(t) as i32)
+            .unwrap_or(0),
         title: i.title.clone(),
         parties: i.parties.iter().map(party_to_proto).collect(),
         coverage: i
@@ -236,7 +260,11 @@ fn party_to_proto(p: &Party) -> pb::Party {
             .map(|r| pb::Reservation {
                 article: r.article.clone(),
                 text: r.text.clone(),
-                excluded_assistances: r.excluded_assistances.iter().map(|a| assistance_to_proto(*a) as i32).collect(),
+                excluded_assistances: r
+                    .excluded_assistances
+                    .iter()
+                    .map(|a| assistance_to_proto(*a) as i32)
+                    .collect(),
                 excluded_transmissions: r.excluded_transmissions.clone(),
             })
             .collect(),
@@ -245,7 +273,10 @@ fn party_to_proto(p: &Party) -> pb::Party {
             .iter()
             .map(|a| pb::CentralAuthority {
                 matter: a.matter.map(|m| matter_to_proto(m) as i32).unwrap_or(0),
-                assistance: a.assistance.map(|x| assistance_to_proto(x) as i32).unwrap_or(0),
+                assistance: a
+                    .assistance
+                    .map(|x| assistance_to_proto(x) as i32)
+                    .unwrap_or(0),
                 name: a.name.clone(),
                 notes: a.notes.clone(),
             })
@@ -262,11 +293,17 @@ fn party_to_proto(p: &Party) -> pb::Party {
 /// the etag is kept for precondition checks.
 pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violations) -> Instrument {
     let kind = kind_from_proto(p.kind).unwrap_or_else(|| {
-        v.add(format!("{prefix}kind"), "kind must be BILATERAL_TREATY, MULTILATERAL_CONVENTION or ARRANGEMENT");
+        v.add(
+            format!("{prefix}kind"),
+            "kind must be BILATERAL_TREATY, MULTILATERAL_CONVENTION or ARRANGEMENT",
+        );
         InstrumentKind::MultilateralConvention
     });
     let treaty_type = treaty_type_from_proto(p.treaty_type).unwrap_or_else(|()| {
-        v.add(format!("{prefix}treaty_type"), format!("unknown treaty type {}", p.treaty_type));
+        v.add(
+            format!("{prefix}treaty_type"),
+            format!("unknown treaty type {}", p.treaty_type),
+        );
         None
     });
     let mut id = p.id.clone();
@@ -289,10 +326,16 @@ pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violation
             let matter = matter_from_proto(c.matter);
             let assistance = assistance_from_proto(c.assistance);
             if matter.is_none() {
-                v.add(format!("{prefix}coverage[{i}].matter"), "matter must be CIVIL_COMMERCIAL or CRIMINAL");
+                v.add(
+                    format!("{prefix}coverage[{i}].matter"),
+                    "matter must be CIVIL_COMMERCIAL or CRIMINAL",
+                );
             }
             if assistance.is_none() {
-                v.add(format!("{prefix}coverage[{i}].assistance"), "assistance must be set");
+                v.add(
+                    format!("{prefix}coverage[{i}].assistance"),
+                    "assistance must be set",
+                );
             }
             Some(Coverage {
                 matter: matter?,
@@ -321,7 +364,9 @@ pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violation
 }
 
 fn party_from_proto(p: &pb::Party, prefix: &str, v: &mut Violations) -> Party {
-    let date = |d: &Option<pb::Date>, name: &str, v: &mut Violations| partial_from_proto(d.as_ref(), &format!("{prefix}{name}"), v);
+    let date = |d: &Option<pb::Date>, name: &str, v: &mut Violations| {
+        partial_from_proto(d.as_ref(), &format!("{prefix}{name}"), v)
+    };
     Party {
         jurisdiction: p.jurisdiction.clone(),
         signed: date(&p.signed, "signed", v),
@@ -344,7 +389,10 @@ fn party_from_proto(p: &pb::Party, prefix: &str, v: &mut Violations) -> Party {
                     .filter_map(|(m, a)| {
                         let got = assistance_from_proto(*a);
                         if got.is_none() {
-                            v.add(format!("{prefix}reservations[{k}].excluded_assistances[{m}]"), "assistance must be set");
+                            v.add(
+                                format!("{prefix}reservations[{k}].excluded_assistances[{m}]"),
+                                "assistance must be set",
+                            );
                         }
                         got
                     })
@@ -357,15 +405,34 @@ fn party_from_proto(p: &pb::Party, prefix: &str, v: &mut Violations) -> Party {
             .iter()
             .enumerate()
             .map(|(k, a)| {
-                let matter = if a.matter == 0 { None } else { matter_from_proto(a.matter) };
+                let matter = if a.matter == 0 {
+                    None
+                } else {
+                    matter_from_proto(a.matter)
+                };
                 if a.matter != 0 && matter.is_none() {
-                    v.add(format!("{prefix}central_authorities[{k}].matter"), format!("unknown matter {}", a.matter));
+                    v.add(
+                        format!("{prefix}central_authorities[{k}].matter"),
+                        format!("unknown matter {}", a.matter),
+                    );
                 }
-                let assistance = if a.assistance == 0 { None } else { assistance_from_proto(a.assistance) };
+                let assistance = if a.assistance == 0 {
+                    None
+                } else {
+                    assistance_from_proto(a.assistance)
+                };
                 if a.assistance != 0 && assistance.is_none() {
-                    v.add(format!("{prefix}central_authorities[{k}].assistance"), format!("unknown assistance {}", a.assistance));
+                    v.add(
+                        format!("{prefix}central_authorities[{k}].assistance"),
+                        format!("unknown assistance {}", a.assistance),
+                    );
                 }
-                CentralAuthority { matter, assistance, name: a.name.clone(), notes: a.notes.clone() }
+                CentralAuthority {
+                    matter,
+                    assistance,
+                    name: a.name.clone(),
+                    notes: a.notes.clone(),
+                }
             })
             .collect(),
         accession_requires_acceptance: p.accession_requires_acceptance,
@@ -385,9 +452,17 @@ mod tests {
         i.treaty_type = Some(TreatyType::CivilCommercial);
         let mut p = Party::new("FR");
         p.entry_into_force = PartialDate::parse("1988-02");
-        p.central_authorities.push(CentralAuthority { matter: None, assistance: Some(Assistance::ServiceOfDocuments), name: "MOJ".into(), notes: String::new() });
+        p.central_authorities.push(CentralAuthority {
+            matter: None,
+            assistance: Some(Assistance::ServiceOfDocuments),
+            name: "MOJ".into(),
+            notes: String::new(),
+        });
         i.parties.push(p);
-        i.coverage.push(Coverage::new(Matter::CivilCommercial, Assistance::TakingOfEvidence));
+        i.coverage.push(Coverage::new(
+            Matter::CivilCommercial,
+            Assistance::TakingOfEvidence,
+        ));
         let mut v = Violations::default();
         let back = instrument_from_proto(&instrument_to_proto(&i), "", &mut v);
         assert!(v.is_empty(), "{v}");
@@ -399,13 +474,33 @@ mod tests {
         let p = pb::Instrument {
             id: "x".into(),
             kind: 0,
-            coverage: vec![pb::Coverage { matter: 9, assistance: 0, ..Default::default() }],
-            parties: vec![pb::Party { jurisdiction: "FR".into(), signed: Some(pb::Date { year: 2000, month: 2, day: 30 }), ..Default::default() }],
+            coverage: vec![pb::Coverage {
+                matter: 9,
+                assistance: 0,
+                ..Default::default()
+            }],
+            parties: vec![pb::Party {
+                jurisdiction: "FR".into(),
+                signed: Some(pb::Date {
+                    year: 2000,
+                    month: 2,
+                    day: 30,
+                }),
+                ..Default::default()
+            }],
             ..Default::default()
         };
         let mut v = Violations::default();
         instrument_from_proto(&p, "instrument.", &mut v);
         let fields: Vec<_> = v.0.iter().map(|x| x.field.as_str()).collect();
-        assert_eq!(fields, ["instrument.kind", "instrument.parties[0].signed", "instrument.coverage[0].matter", "instrument.coverage[0].assistance"]);
+        assert_eq!(
+            fields,
+            [
+                "instrument.kind",
+                "instrument.parties[0].signed",
+                "instrument.coverage[0].matter",
+                "instrument.coverage[0].assistance"
+            ]
+        );
     }
 }

@@ -10,5 +10,9 @@ pub const ANONYMOUS: &str = "anonymous";
 
 /// Returns the caller's identity, or `anonymous`.
 pub fn principal<T>(request: &tonic::Request<T>) -> String {
-    request.extensions().get::<Principal>().map(|p| p.0.clone()).unwrap_or_else(|| ANONYMOUS.to_owned())
+    request
+        .extensions()
+        .get::<Principal>()
+        .map(|p| p.0.clone())
+        .unwrap_or_else(|| ANONYMOUS.to_owned())
 }

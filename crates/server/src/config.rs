@@ -102,7 +102,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .map(|i| text.split_at(i))
         .unwrap_or((text, "s"));
-    let n: f64 = number.parse().map_err(|_| format!("{text:?} is not a duration like 30s, 500ms or 2m"))?;
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30s, 500ms or 2m"))?;
     let seconds = match unit {
         "ms" => n / 1000.0,
         "s" => n,

@@ -116,7 +116,11 @@ pub async fn serve(
 }
 
 /// Refuses a plaintext listener on a non-loopback address unless `insecure`.
-pub fn check_plaintext_bind(addr: std::net::SocketAddr, tls: bool, insecure: bool) -> Result<(), String> {
+pub fn check_plaintext_bind(
+    addr: std::net::SocketAddr,
+    tls: bool,
+    insecure: bool,
+) -> Result<(), String> {
     if tls || addr.ip().is_loopback() {
         return Ok(());
     }

@@ -11,7 +11,11 @@ pub const ERROR_DOMAIN: &str = "judicial.v1";
 /// INVALID_ARGUMENT with a `BadRequest` listing every violation.
 pub fn invalid_argument(violations: &Violations) -> Status {
     let message = format!("invalid request: {violations}");
-    let fields = violations.0.iter().map(|v| FieldViolation::new(v.field.clone(), v.description.clone())).collect::<Vec<_>>();
+    let fields = violations
+        .0
+        .iter()
+        .map(|v| FieldViolation::new(v.field.clone(), v.description.clone()))
+        .collect::<Vec<_>>();
     let mut details = ErrorDetails::with_bad_request(fields);
     details.set_error_info("INVALID_ARGUMENT", ERROR_DOMAIN, []);
     Status::with_error_details(Code::InvalidArgument, message, details)

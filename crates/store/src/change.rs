@@ -104,6 +104,9 @@ pub struct ChangeRecord {
     pub time_ms: i64,
     /// Why.
     pub reason: String,
+    /// Whether this is the last change of its revision.
+    #[serde(default)]
+    pub last_in_revision: bool,
 }
 
 impl ChangeRecord {

@@ -21,6 +21,10 @@ pub(crate) const META_FIRST_RETAINED: &[u8] = b"first_retained";
 /// Most writes one group commit takes from the queue.
 const MAX_BATCH: usize = 512;
 
+/// A change ready for the transaction: resource key, new value (None to
+/// remove), log key, log record, and whether it is an instrument.
+type EncodedChange = (Vec<u8>, Option<Vec<u8>>, [u8; 12], Vec<u8>, bool);
+
 pub(crate) struct Trees {
     pub(crate) jurisdictions: sled::Tree,
     pub(crate) instruments: sled::Tree,
@@ -53,7 +57,10 @@ fn change_key(revision: u64, index: u32) -> [u8; 12] {
 }
 
 fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// The etag of a resource version: its revision, opaque to clients.
@@ -83,7 +90,14 @@ impl Committer {
         revisions: watch::Sender<u64>,
         options: StoreOptions,
     ) -> Self {
-        Committer { db, trees, shared, revisions, options, failed: false }
+        Committer {
+            db,
+            trees,
+            shared,
+            revisions,
+            options,
+            failed: false,
+        }
     }
 
     pub(crate) fn run(mut self, mut queue: mpsc::UnboundedReceiver<Pending>) {
@@ -117,7 +131,11 @@ impl Committer {
                     if !changes.is_empty() {
                         apply(&mut working, &changes);
                     }
-                    let result = Committed { revision: working.revision, changes, unchanged };
+                    let result = Committed {
+                        revision: working.revision,
+                        changes,
+                        unchanged,
+                    };
                     accepted.push(Accepted { pending, result });
                 }
                 Err(e) => {
@@ -125,7 +143,10 @@ impl Committer {
                 }
             }
         }
-        let records: Vec<&ChangeRecord> = accepted.iter().flat_map(|a| a.result.changes.iter()).collect();
+        let records: Vec<&ChangeRecord> = accepted
+            .iter()
+            .flat_map(|a| a.result.changes.iter())
+            .collect();
         if !records.is_empty() {
             if let Err(e) = self.persist(&records, working.revision) {
                 tracing::error!(error = %e, "commit failed; the store refuses further writes until restarted");
@@ -141,46 +162,66 @@ impl Committer {
         let writes = records.len();
         self.shared.store(Arc::new(working));
         self.revisions.send_replace(revision);
-        tracing::debug!(revision, writes, commits = accepted.len(), elapsed_us = started.elapsed().as_micros() as u64, "group commit");
+        tracing::debug!(
+            revision,
+            writes,
+            commits = accepted.len(),
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "group commit"
+        );
         for a in accepted {
             let _ = a.pending.reply.send(Ok(a.result));
         }
     }
 
     fn persist(&self, records: &[&ChangeRecord], revision: u64) -> Result<(), String> {
-        let encoded: Vec<(Vec<u8>, Option<Vec<u8>>, [u8; 12], Vec<u8>, bool)> = records
+        let encoded: Vec<EncodedChange> = records
             .iter()
             .map(|r| {
                 let (key, value, is_instrument) = match r.resource() {
                     Some(Resource::Instrument(i)) => (
                         i.id.as_bytes().to_vec(),
-                        r.after.as_ref().map(|_| serde_json::to_vec(i).expect("encode")),
+                        r.after
+                            .as_ref()
+                            .map(|_| serde_json::to_vec(i).expect("encode")),
                         true,
                     ),
                     Some(Resource::Jurisdiction(j)) => (
                         j.code.as_bytes().to_vec(),
-                        r.after.as_ref().map(|_| serde_json::to_vec(j).expect("encode")),
+                        r.after
+                            .as_ref()
+                            .map(|_| serde_json::to_vec(j).expect("encode")),
                         false,
                     ),
                     None => unreachable!("a change record always carries its resource"),
                 };
-                (key, value, change_key(r.revision, r.index), serde_json::to_vec(r).expect("encode"), is_instrument)
+                (
+                    key,
+                    value,
+                    change_key(r.revision, r.index),
+                    serde_json::to_vec(r).expect("encode"),
+                    is_instrument,
+                )
             })
             .collect();
-        let result: Result<(), TransactionError<()>> =
-            (&self.trees.jurisdictions, &self.trees.instruments, &self.trees.changes, &self.trees.meta)
-                .transaction(|(jur, ins, log, meta)| {
-                    for (key, value, log_key, record, is_instrument) in &encoded {
-                        let tree = if *is_instrument { ins } else { jur };
-                        match value {
-                            Some(v) => tree.insert(key.as_slice(), v.as_slice())?,
-                            None => tree.remove(key.as_slice())?,
-                        };
-                        log.insert(&log_key[..], record.as_slice())?;
-                    }
-                    meta.insert(META_REVISION, &revision.to_be_bytes())?;
-                    Ok::<(), ConflictableTransactionError<()>>(())
-                });
+        let result: Result<(), TransactionError<()>> = (
+            &self.trees.jurisdictions,
+            &self.trees.instruments,
+            &self.trees.changes,
+            &self.trees.meta,
+        )
+            .transaction(|(jur, ins, log, meta)| {
+                for (key, value, log_key, record, is_instrument) in &encoded {
+                    let tree = if *is_instrument { ins } else { jur };
+                    match value {
+                        Some(v) => tree.insert(key.as_slice(), v.as_slice())?,
+                        None => tree.remove(key.as_slice())?,
+                    };
+                    log.insert(&log_key[..], record.as_slice())?;
+                }
+                meta.insert(META_REVISION, &revision.to_be_bytes())?;
+                Ok::<(), ConflictableTransactionError<()>>(())
+            });
         result.map_err(|e| format!("{e:?}"))?;
         self.db.flush().map_err(|e| e.to_string())?;
         Ok(())
@@ -188,14 +229,21 @@ impl Committer {
 
     /// Drops change-log entries beyond the retention; returns the first retained revision.
     fn compact(&self, state: &State) -> u64 {
-        let Some(keep) = self.options.retain_revisions else { return state.first_retained };
+        let Some(keep) = self.options.retain_revisions else {
+            return state.first_retained;
+        };
         let first = state.revision.saturating_sub(keep.max(1)) + 1;
         if first <= state.first_retained {
             return state.first_retained;
         }
         // Record the new floor first: a crash between the two steps leaves
         // extra entries, never a log that claims entries it lost.
-        if self.trees.meta.insert(META_FIRST_RETAINED, &first.to_be_bytes()).is_err() {
+        if self
+            .trees
+            .meta
+            .insert(META_FIRST_RETAINED, &first.to_be_bytes())
+            .is_err()
+        {
             return state.first_retained;
         }
         let end = change_key(first, 0);
@@ -210,13 +258,24 @@ impl Committer {
 
 /// Checks a commit's preconditions against `state` and returns its change
 /// records (at revision state.revision + 1) and how many writes changed nothing.
-fn plan(state: &State, commit: &Commit, time_ms: i64) -> Result<(Vec<ChangeRecord>, usize), StoreError> {
+fn plan(
+    state: &State,
+    commit: &Commit,
+    time_ms: i64,
+) -> Result<(Vec<ChangeRecord>, usize), StoreError> {
     let revision = state.revision + 1;
     let mut view = state.clone();
     let mut changes: Vec<ChangeRecord> = Vec::new();
     let mut unchanged = 0;
-    let record = |kind, before: Option<Resource>, after: Option<Resource>, changes: &mut Vec<ChangeRecord>| {
-        let name = after.as_ref().or(before.as_ref()).map(Resource::name).unwrap_or_default();
+    let record = |kind,
+                  before: Option<Resource>,
+                  after: Option<Resource>,
+                  changes: &mut Vec<ChangeRecord>| {
+        let name = after
+            .as_ref()
+            .or(before.as_ref())
+            .map(Resource::name)
+            .unwrap_or_default();
         changes.push(ChangeRecord {
             revision,
             index: changes.len() as u32,
@@ -227,6 +286,7 @@ fn plan(state: &State, commit: &Commit, time_ms: i64) -> Result<(Vec<ChangeRecor
             actor: commit.actor.clone(),
             time_ms,
             reason: commit.reason.clone(),
+            last_in_revision: false,
         });
     };
     for write in &commit.writes {
@@ -235,15 +295,27 @@ fn plan(state: &State, commit: &Commit, time_ms: i64) -> Result<(Vec<ChangeRecor
                 let before = view.jurisdictions.get(&j.code).cloned();
                 if let Some(b) = &before {
                     if matches!(write, Write::CreateJurisdiction(_)) {
-                        return Err(StoreError::AlreadyExists { name: j.resource_name() });
+                        return Err(StoreError::AlreadyExists {
+                            name: j.resource_name(),
+                        });
                     }
-                    if (Jurisdiction { revision: 0, ..(**b).clone() }) == (Jurisdiction { revision: 0, ..j.clone() }) {
+                    if (Jurisdiction {
+                        revision: 0,
+                        ..(**b).clone()
+                    }) == (Jurisdiction {
+                        revision: 0,
+                        ..j.clone()
+                    }) {
                         unchanged += 1;
                         continue;
                     }
                 }
-                let after = Jurisdiction { revision, ..j.clone() };
-                view.jurisdictions.insert(after.code.clone(), Arc::new(after.clone()));
+                let after = Jurisdiction {
+                    revision,
+                    ..j.clone()
+                };
+                view.jurisdictions
+                    .insert(after.code.clone(), Arc::new(after.clone()));
                 record(
                     ChangeKind::Put,
                     before.map(|b| Resource::Jurisdiction((*b).clone())),
@@ -251,17 +323,29 @@ fn plan(state: &State, commit: &Commit, time_ms: i64) -> Result<(Vec<ChangeRecor
                     &mut changes,
                 );
             }
-            Write::CreateInstrument(i) | Write::PutInstrument(i) | Write::UpdateInstrument { instrument: i, .. } => {
+            Write::CreateInstrument(i)
+            | Write::PutInstrument(i)
+            | Write::UpdateInstrument { instrument: i, .. } => {
                 let before = view.instruments.get(&i.id).cloned();
                 match (write, &before) {
                     (Write::CreateInstrument(_), Some(_)) => {
-                        return Err(StoreError::AlreadyExists { name: i.resource_name() });
+                        return Err(StoreError::AlreadyExists {
+                            name: i.resource_name(),
+                        });
                     }
                     (Write::UpdateInstrument { .. }, None) => {
-                        return Err(StoreError::NotFound { name: i.resource_name() });
+                        return Err(StoreError::NotFound {
+                            name: i.resource_name(),
+                        });
                     }
-                    (Write::UpdateInstrument { etag: given, .. }, Some(b)) if !given.is_empty() && *given != b.etag => {
-                        return Err(StoreError::EtagMismatch { name: i.resource_name(), given: given.clone(), current: b.etag.clone() });
+                    (Write::UpdateInstrument { etag: given, .. }, Some(b))
+                        if !given.is_empty() && *given != b.etag =>
+                    {
+                        return Err(StoreError::EtagMismatch {
+                            name: i.resource_name(),
+                            given: given.clone(),
+                            current: b.etag.clone(),
+                        });
                     }
                     _ => {}
                 }
@@ -269,8 +353,14 @@ fn plan(state: &State, commit: &Commit, time_ms: i64) -> Result<(Vec<ChangeRecor
                     unchanged += 1;
                     continue;
                 }
-                let after = Instrument { revision, etag: etag(revision), update_time_ms: time_ms, ..i.content() };
-                view.instruments.insert(after.id.clone(), Arc::new(after.clone()));
+                let after = Instrument {
+                    revision,
+                    etag: etag(revision),
+                    update_time_ms: time_ms,
+                    ..i.content()
+                };
+                view.instruments
+                    .insert(after.id.clone(), Arc::new(after.clone()));
                 record(
                     ChangeKind::Put,
                     before.map(|b| Resource::Instrument((*b).clone())),
@@ -284,12 +374,24 @@ fn plan(state: &State, commit: &Commit, time_ms: i64) -> Result<(Vec<ChangeRecor
                     return Err(StoreError::NotFound { name });
                 };
                 if !given.is_empty() && *given != before.etag {
-                    return Err(StoreError::EtagMismatch { name, given: given.clone(), current: before.etag.clone() });
+                    return Err(StoreError::EtagMismatch {
+                        name,
+                        given: given.clone(),
+                        current: before.etag.clone(),
+                    });
                 }
                 view.instruments.remove(id);
-                record(ChangeKind::Delete, Some(Resource::Instrument((*before).clone())), None, &mut changes);
+                record(
+                    ChangeKind::Delete,
+                    Some(Resource::Instrument((*before).clone())),
+                    None,
+                    &mut changes,
+                );
             }
         }
+    }
+    if let Some(last) = changes.last_mut() {
+        last.last_in_revision = true;
     }
     Ok((changes, unchanged))
 }
@@ -298,7 +400,9 @@ fn apply(state: &mut State, changes: &[ChangeRecord]) {
     for c in changes {
         match (&c.after, &c.before) {
             (Some(Resource::Jurisdiction(j)), _) => {
-                state.jurisdictions.insert(j.code.clone(), Arc::new(j.clone()));
+                state
+                    .jurisdictions
+                    .insert(j.code.clone(), Arc::new(j.clone()));
             }
             (Some(Resource::Instrument(i)), _) => {
                 state.instruments.insert(i.id.clone(), Arc::new(i.clone()));
@@ -323,8 +427,16 @@ fn decode_record(path: &Path, key: &[u8], value: &[u8]) -> Result<ChangeRecord, 
     })
 }
 
-pub(crate) fn read_changes(db: &sled::Db, path: &Path, from: u64, index: u32, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
-    let tree = db.open_tree("changes").map_err(|e| StoreError::Io(e.to_string()))?;
+pub(crate) fn read_changes(
+    db: &sled::Db,
+    path: &Path,
+    from: u64,
+    index: u32,
+    limit: usize,
+) -> Result<Vec<ChangeRecord>, StoreError> {
+    let tree = db
+        .open_tree("changes")
+        .map_err(|e| StoreError::Io(e.to_string()))?;
     let start = change_key(from, index);
     let mut out = Vec::new();
     for item in tree.range(&start[..]..).take(limit) {
@@ -334,8 +446,15 @@ pub(crate) fn read_changes(db: &sled::Db, path: &Path, from: u64, index: u32, li
     Ok(out)
 }
 
-pub(crate) fn read_changes_rev(db: &sled::Db, path: &Path, before: u64, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
-    let tree = db.open_tree("changes").map_err(|e| StoreError::Io(e.to_string()))?;
+pub(crate) fn read_changes_rev(
+    db: &sled::Db,
+    path: &Path,
+    before: u64,
+    limit: usize,
+) -> Result<Vec<ChangeRecord>, StoreError> {
+    let tree = db
+        .open_tree("changes")
+        .map_err(|e| StoreError::Io(e.to_string()))?;
     let end = change_key(before, 0);
     let mut out = Vec::new();
     for item in tree.range(..&end[..]).rev().take(limit) {

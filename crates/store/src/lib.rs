@@ -106,7 +106,9 @@ struct Inner {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.inner.path).finish()
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish()
     }
 }
 
@@ -115,7 +117,10 @@ impl Store {
     /// the directory is locked by another process, unreadable or corrupt; it
     /// never overwrites what it cannot read.
     pub fn open(path: &Path, options: StoreOptions) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open { path: path.to_owned(), source };
+        let open_err = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
         let db = sled::Config::new().path(path).open().map_err(open_err)?;
         let trees = committer::Trees::open(&db).map_err(open_err)?;
         let state = state::load(&trees, path)?;
@@ -129,7 +134,8 @@ impl Store {
         let (rev_tx, rev_rx) = watch::channel(state.revision);
         let shared = Arc::new(ArcSwap::from_pointee(state));
         let (tx, rx) = mpsc::unbounded_channel();
-        let committer = committer::Committer::new(db.clone(), trees, shared.clone(), rev_tx, options);
+        let committer =
+            committer::Committer::new(db.clone(), trees, shared.clone(), rev_tx, options);
         let handle = std::thread::Builder::new()
             .name("store-committer".into())
             .spawn(move || committer.run(rx))
@@ -174,7 +180,8 @@ impl Store {
         {
             let queue = self.inner.queue.lock().expect("queue lock");
             let tx = queue.as_ref().ok_or(StoreError::Closed)?;
-            tx.send(Pending { commit, reply }).map_err(|_| StoreError::Closed)?;
+            tx.send(Pending { commit, reply })
+                .map_err(|_| StoreError::Closed)?;
         }
         rx.await.map_err(|_| StoreError::Closed)?
     }
@@ -186,13 +193,22 @@ impl Store {
 
     /// Change-log entries at or after position (`revision`, `index`), oldest
     /// first, at most `limit` (for resuming inside a large revision).
-    pub fn changes_from(&self, revision: u64, index: u32, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
+    pub fn changes_from(
+        &self,
+        revision: u64,
+        index: u32,
+        limit: usize,
+    ) -> Result<Vec<ChangeRecord>, StoreError> {
         committer::read_changes(&self.inner.db, &self.inner.path, revision, index, limit)
     }
 
     /// Change-log entries with revision < `before`, newest first, at most
     /// `limit` (for paging the audit trail backwards).
-    pub fn changes_before(&self, before: u64, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
+    pub fn changes_before(
+        &self,
+        before: u64,
+        limit: usize,
+    ) -> Result<Vec<ChangeRecord>, StoreError> {
         committer::read_changes_rev(&self.inner.db, &self.inner.path, before, limit)
     }
 
@@ -203,7 +219,10 @@ impl Store {
         if let Some(handle) = self.inner.committer.lock().expect("committer lock").take() {
             let _ = handle.join();
         }
-        self.inner.db.flush().map_err(|e| StoreError::Io(e.to_string()))?;
+        self.inner
+            .db
+            .flush()
+            .map_err(|e| StoreError::Io(e.to_string()))?;
         Ok(())
     }
 }
@@ -211,10 +230,10 @@ impl Store {
 impl Drop for Inner {
     fn drop(&mut self) {
         self.queue.get_mut().map(|q| q.take()).ok();
-        if let Ok(slot) = self.committer.get_mut() {
-            if let Some(handle) = slot.take() {
-                let _ = handle.join();
-            }
+        if let Ok(slot) = self.committer.get_mut()
+            && let Some(handle) = slot.take()
+        {
+            let _ = handle.join();
         }
         let _ = self.db.flush();
     }

@@ -24,14 +24,22 @@ pub struct State {
 }
 
 pub(crate) fn load(trees: &Trees, path: &Path) -> Result<State, StoreError> {
-    let io = |e: sled::Error| StoreError::Open { path: path.to_owned(), source: e };
+    let io = |e: sled::Error| StoreError::Open {
+        path: path.to_owned(),
+        source: e,
+    };
     let corrupt = |key: &[u8], detail: String| StoreError::Corrupt {
         path: path.to_owned(),
         key: String::from_utf8_lossy(key).into_owned(),
         detail,
     };
     let mut state = State {
-        revision: trees.meta.get(META_REVISION).map_err(io)?.map(|v| decode_u64(&v)).unwrap_or(0),
+        revision: trees
+            .meta
+            .get(META_REVISION)
+            .map_err(io)?
+            .map(|v| decode_u64(&v))
+            .unwrap_or(0),
         first_retained: trees
             .meta
             .get(META_FIRST_RETAINED)
@@ -42,12 +50,14 @@ pub(crate) fn load(trees: &Trees, path: &Path) -> Result<State, StoreError> {
     };
     for item in trees.jurisdictions.iter() {
         let (key, value) = item.map_err(io)?;
-        let j: Jurisdiction = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e.to_string()))?;
+        let j: Jurisdiction =
+            serde_json::from_slice(&value).map_err(|e| corrupt(&key, e.to_string()))?;
         state.jurisdictions.insert(j.code.clone(), Arc::new(j));
     }
     for item in trees.instruments.iter() {
         let (key, value) = item.map_err(io)?;
-        let i: Instrument = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e.to_string()))?;
+        let i: Instrument =
+            serde_json::from_slice(&value).map_err(|e| corrupt(&key, e.to_string()))?;
         state.instruments.insert(i.id.clone(), Arc::new(i));
     }
     Ok(state)

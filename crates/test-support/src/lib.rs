@@ -17,12 +17,16 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Binds 127.0.0.1 on an ephemeral port.
 pub async fn loopback_listener() -> TcpListener {
-    TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0")
+    TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0")
 }
 
 /// Connects a channel to a local address (lazily; the first call dials).
 pub fn channel(addr: SocketAddr) -> Channel {
-    Endpoint::from_shared(format!("http://{addr}")).expect("valid endpoint").connect_lazy()
+    Endpoint::from_shared(format!("http://{addr}"))
+        .expect("valid endpoint")
+        .connect_lazy()
 }
 
 /// A registry running in this process.
@@ -48,7 +52,12 @@ impl RegistryHandle {
         let shutdown = Shutdown::new();
         let data_dir = config.data_dir.clone();
         let task = tokio::spawn(judicial_registry::run(config, listener, shutdown.clone()));
-        RegistryHandle { addr, data_dir, shutdown, task }
+        RegistryHandle {
+            addr,
+            data_dir,
+            shutdown,
+            task,
+        }
     }
 
     /// The endpoint URL (`http://127.0.0.1:PORT`).

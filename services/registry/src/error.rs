@@ -28,7 +28,9 @@ pub enum RegistryError {
         current: String,
     },
     /// A watch asked for revisions the log no longer holds.
-    #[error("revision {start} is compacted; the oldest retained revision is {first}; watch from 0 to re-sync")]
+    #[error(
+        "revision {start} is compacted; the oldest retained revision is {first}; watch from 0 to re-sync"
+    )]
     Compacted {
         /// Requested.
         start: u64,
@@ -57,7 +59,15 @@ impl From<StoreError> for RegistryError {
         match e {
             StoreError::AlreadyExists { name } => RegistryError::AlreadyExists(name),
             StoreError::NotFound { name } => RegistryError::NotFound(name),
-            StoreError::EtagMismatch { name, given, current } => RegistryError::EtagMismatch { name, given, current },
+            StoreError::EtagMismatch {
+                name,
+                given,
+                current,
+            } => RegistryError::EtagMismatch {
+                name,
+                given,
+                current,
+            },
             other => RegistryError::Store(other),
         }
     }
@@ -69,9 +79,15 @@ impl From<RegistryError> for Status {
         match e {
             RegistryError::Invalid(v) => invalid_argument(&v),
             RegistryError::NotFound(_) => with_reason(Code::NotFound, message, "NOT_FOUND"),
-            RegistryError::AlreadyExists(_) => with_reason(Code::AlreadyExists, message, "ALREADY_EXISTS"),
-            RegistryError::EtagMismatch { .. } => with_reason(Code::Aborted, message, "ETAG_MISMATCH"),
-            RegistryError::Compacted { .. } => with_reason(Code::OutOfRange, message, "REVISION_COMPACTED"),
+            RegistryError::AlreadyExists(_) => {
+                with_reason(Code::AlreadyExists, message, "ALREADY_EXISTS")
+            }
+            RegistryError::EtagMismatch { .. } => {
+                with_reason(Code::Aborted, message, "ETAG_MISMATCH")
+            }
+            RegistryError::Compacted { .. } => {
+                with_reason(Code::OutOfRange, message, "REVISION_COMPACTED")
+            }
             RegistryError::Store(StoreError::Closed) | RegistryError::ShuttingDown => {
                 with_reason(Code::Unavailable, message, "SHUTTING_DOWN")
             }

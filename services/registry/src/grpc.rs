@@ -11,8 +11,8 @@ use judicial_proto::v1::registry_service_server::RegistryService;
 use judicial_server::Shutdown;
 use judicial_server::auth::principal;
 use judicial_store::{ChangeKind, ChangeRecord, Resource};
-use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::StreamExt;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::error::RegistryError;
@@ -35,21 +35,36 @@ impl RegistryGrpc {
 }
 
 fn checked<T>(v: Violations, value: T) -> Result<T, Status> {
-    if v.is_empty() { Ok(value) } else { Err(RegistryError::Invalid(v).into()) }
+    if v.is_empty() {
+        Ok(value)
+    } else {
+        Err(RegistryError::Invalid(v).into())
+    }
 }
 
 /// Extracts `{id}` from `{collection}/{id}`.
 fn resource_id<'a>(name: &'a str, collection: &str, field: &str, v: &mut Violations) -> &'a str {
-    match name.strip_prefix(collection).and_then(|rest| rest.strip_prefix('/')) {
+    match name
+        .strip_prefix(collection)
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
         Some(id) if !id.is_empty() && !id.contains('/') => id,
         _ => {
-            v.add(field, format!("{name:?} is not a resource name like {collection}/ID"));
+            v.add(
+                field,
+                format!("{name:?} is not a resource name like {collection}/ID"),
+            );
             ""
         }
     }
 }
 
-fn as_of(date: Option<&pb::Date>, field: &str, today: judicial_domain::CalendarDate, v: &mut Violations) -> judicial_domain::CalendarDate {
+fn as_of(
+    date: Option<&pb::Date>,
+    field: &str,
+    today: judicial_domain::CalendarDate,
+    v: &mut Violations,
+) -> judicial_domain::CalendarDate {
     match date {
         None => today,
         Some(d) => convert::calendar_from_proto(d, field, v).unwrap_or(today),
@@ -60,8 +75,12 @@ fn as_of(date: Option<&pb::Date>, field: &str, today: judicial_domain::CalendarD
 pub fn resource_to_proto(r: &Resource) -> pb::Resource {
     pb::Resource {
         kind: Some(match r {
-            Resource::Jurisdiction(j) => pb::resource::Kind::Jurisdiction(convert::jurisdiction_to_proto(j)),
-            Resource::Instrument(i) => pb::resource::Kind::Instrument(convert::instrument_to_proto(i)),
+            Resource::Jurisdiction(j) => {
+                pb::resource::Kind::Jurisdiction(convert::jurisdiction_to_proto(j))
+            }
+            Resource::Instrument(i) => {
+                pb::resource::Kind::Instrument(convert::instrument_to_proto(i))
+            }
         }),
     }
 }
@@ -90,23 +109,47 @@ pub fn change_to_proto(c: &ChangeRecord) -> pb::Change {
 fn watch_event(item: WatchItem) -> pb::WatchEvent {
     use pb::watch_event::Event;
     match item {
-        WatchItem::Snapshot { revision, jurisdictions, instruments } => pb::WatchEvent {
+        WatchItem::Snapshot {
+            revision,
+            jurisdictions,
+            instruments,
+        } => pb::WatchEvent {
             revision,
             event: Some(Event::Snapshot(pb::Snapshot {
-                jurisdictions: jurisdictions.iter().map(|j| convert::jurisdiction_to_proto(j)).collect(),
-                instruments: instruments.iter().map(|i| convert::instrument_to_proto(i)).collect(),
+                jurisdictions: jurisdictions
+                    .iter()
+                    .map(|j| convert::jurisdiction_to_proto(j))
+                    .collect(),
+                instruments: instruments
+                    .iter()
+                    .map(|i| convert::instrument_to_proto(i))
+                    .collect(),
             })),
         },
-        WatchItem::Synced { revision } => pb::WatchEvent { revision, event: Some(Event::Synced(pb::Synced {})) },
-        WatchItem::Progress { revision } => pb::WatchEvent { revision, event: Some(Event::Progress(pb::Progress {})) },
+        WatchItem::Synced { revision } => pb::WatchEvent {
+            revision,
+            event: Some(Event::Synced(pb::Synced {})),
+        },
+        WatchItem::Progress { revision } => pb::WatchEvent {
+            revision,
+            event: Some(Event::Progress(pb::Progress {})),
+        },
         WatchItem::Change(c) => {
             let resource = c.resource().map(|r| match r {
-                Resource::Jurisdiction(j) => pb::resource_change::Resource::Jurisdiction(convert::jurisdiction_to_proto(j)),
-                Resource::Instrument(i) => pb::resource_change::Resource::Instrument(convert::instrument_to_proto(i)),
+                Resource::Jurisdiction(j) => {
+                    pb::resource_change::Resource::Jurisdiction(convert::jurisdiction_to_proto(j))
+                }
+                Resource::Instrument(i) => {
+                    pb::resource_change::Resource::Instrument(convert::instrument_to_proto(i))
+                }
             });
             pb::WatchEvent {
                 revision: c.revision,
-                event: Some(Event::Change(pb::ResourceChange { r#type: change_type(c.kind) as i32, resource })),
+                event: Some(Event::Change(pb::ResourceChange {
+                    r#type: change_type(c.kind) as i32,
+                    resource,
+                    last_in_revision: c.last_in_revision,
+                })),
             }
         }
     }
@@ -116,7 +159,10 @@ type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::WatchEvent, Status>> + S
 
 #[tonic::async_trait]
 impl RegistryService for RegistryGrpc {
-    async fn create_jurisdiction(&self, request: Request<pb::CreateJurisdictionRequest>) -> Result<Response<pb::Jurisdiction>, Status> {
+    async fn create_jurisdiction(
+        &self,
+        request: Request<pb::CreateJurisdictionRequest>,
+    ) -> Result<Response<pb::Jurisdiction>, Status> {
         let actor = principal(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
@@ -125,19 +171,30 @@ impl RegistryService for RegistryGrpc {
         };
         let j = convert::jurisdiction_from_proto(j, "jurisdiction.", &mut v);
         let j = checked(v, j)?;
-        let created = self.registry.create_jurisdiction(j, &actor, &req.reason).await?;
+        let created = self
+            .registry
+            .create_jurisdiction(j, &actor, &req.reason)
+            .await?;
         Ok(Response::new(convert::jurisdiction_to_proto(&created)))
     }
 
-    async fn get_jurisdiction(&self, request: Request<pb::GetJurisdictionRequest>) -> Result<Response<pb::Jurisdiction>, Status> {
+    async fn get_jurisdiction(
+        &self,
+        request: Request<pb::GetJurisdictionRequest>,
+    ) -> Result<Response<pb::Jurisdiction>, Status> {
         let req = request.into_inner();
         let mut v = Violations::default();
         let code = resource_id(&req.name, "jurisdictions", "name", &mut v).to_owned();
         checked(v, ())?;
-        Ok(Response::new(convert::jurisdiction_to_proto(&*self.registry.get_jurisdiction(&code)?)))
+        Ok(Response::new(convert::jurisdiction_to_proto(
+            &*self.registry.get_jurisdiction(&code)?,
+        )))
     }
 
-    async fn list_jurisdictions(&self, request: Request<pb::ListJurisdictionsRequest>) -> Result<Response<pb::ListJurisdictionsResponse>, Status> {
+    async fn list_jurisdictions(
+        &self,
+        request: Request<pb::ListJurisdictionsRequest>,
+    ) -> Result<Response<pb::ListJurisdictionsResponse>, Status> {
         let req = request.into_inner();
         let mut v = Violations::default();
         let page = query::page(req.page_size, &req.page_token, &mut v);
@@ -145,12 +202,18 @@ impl RegistryService for RegistryGrpc {
         checked(v, ())?;
         let (items, next) = self.registry.list_jurisdictions(&page, &filter);
         Ok(Response::new(pb::ListJurisdictionsResponse {
-            jurisdictions: items.iter().map(|j| convert::jurisdiction_to_proto(j)).collect(),
+            jurisdictions: items
+                .iter()
+                .map(|j| convert::jurisdiction_to_proto(j))
+                .collect(),
             next_page_token: next.unwrap_or_default(),
         }))
     }
 
-    async fn create_instrument(&self, request: Request<pb::CreateInstrumentRequest>) -> Result<Response<pb::Instrument>, Status> {
+    async fn create_instrument(
+        &self,
+        request: Request<pb::CreateInstrumentRequest>,
+    ) -> Result<Response<pb::Instrument>, Status> {
         let actor = principal(&request);
         let req = request.into_inner();
         let Some(i) = req.instrument.as_ref() else {
@@ -159,19 +222,30 @@ impl RegistryService for RegistryGrpc {
         let mut v = Violations::default();
         let inst = convert::instrument_from_proto(i, "instrument.", &mut v);
         let inst = checked(v, inst)?;
-        let created = self.registry.create_instrument(inst, &actor, &req.reason).await?;
+        let created = self
+            .registry
+            .create_instrument(inst, &actor, &req.reason)
+            .await?;
         Ok(Response::new(convert::instrument_to_proto(&created)))
     }
 
-    async fn get_instrument(&self, request: Request<pb::GetInstrumentRequest>) -> Result<Response<pb::Instrument>, Status> {
+    async fn get_instrument(
+        &self,
+        request: Request<pb::GetInstrumentRequest>,
+    ) -> Result<Response<pb::Instrument>, Status> {
         let req = request.into_inner();
         let mut v = Violations::default();
         let id = resource_id(&req.name, "instruments", "name", &mut v).to_owned();
         checked(v, ())?;
-        Ok(Response::new(convert::instrument_to_proto(&*self.registry.get_instrument(&id)?)))
+        Ok(Response::new(convert::instrument_to_proto(
+            &*self.registry.get_instrument(&id)?,
+        )))
     }
 
-    async fn list_instruments(&self, request: Request<pb::ListInstrumentsRequest>) -> Result<Response<pb::ListInstrumentsResponse>, Status> {
+    async fn list_instruments(
+        &self,
+        request: Request<pb::ListInstrumentsRequest>,
+    ) -> Result<Response<pb::ListInstrumentsResponse>, Status> {
         let req = request.into_inner();
         let mut v = Violations::default();
         let page = query::page(req.page_size, &req.page_token, &mut v);
@@ -180,12 +254,18 @@ impl RegistryService for RegistryGrpc {
         checked(v, ())?;
         let (items, next) = self.registry.list_instruments(&page, &filter);
         Ok(Response::new(pb::ListInstrumentsResponse {
-            instruments: items.iter().map(|i| convert::instrument_to_proto(i)).collect(),
+            instruments: items
+                .iter()
+                .map(|i| convert::instrument_to_proto(i))
+                .collect(),
             next_page_token: next.unwrap_or_default(),
         }))
     }
 
-    async fn update_instrument(&self, request: Request<pb::UpdateInstrumentRequest>) -> Result<Response<pb::Instrument>, Status> {
+    async fn update_instrument(
+        &self,
+        request: Request<pb::UpdateInstrumentRequest>,
+    ) -> Result<Response<pb::Instrument>, Status> {
         let actor = principal(&request);
         let req = request.into_inner();
         let Some(i) = req.instrument.as_ref() else {
@@ -197,41 +277,63 @@ impl RegistryService for RegistryGrpc {
             patch.id = resource_id(&i.name, "instruments", "instrument.name", &mut v).to_owned();
         }
         if patch.id.is_empty() {
-            v.add("instrument.name", "name (or id) of the instrument to update is required");
+            v.add(
+                "instrument.name",
+                "name (or id) of the instrument to update is required",
+            );
         }
         let mask = req.update_mask.map(|m| m.paths).filter(|p| !p.is_empty());
         // Fields outside the mask are not read, so their violations do not count.
         if let Some(paths) = &mask {
             v.0.retain(|x| {
                 x.field == "instrument.name"
-                    || paths.iter().any(|p| x.field.strip_prefix("instrument.").is_some_and(|f| f.starts_with(p.as_str())))
+                    || paths.iter().any(|p| {
+                        x.field
+                            .strip_prefix("instrument.")
+                            .is_some_and(|f| f.starts_with(p.as_str()))
+                    })
             });
         }
         let patch = checked(v, patch)?;
-        let updated = self.registry.update_instrument(patch, mask, &actor, &req.reason).await?;
+        let updated = self
+            .registry
+            .update_instrument(patch, mask, &actor, &req.reason)
+            .await?;
         Ok(Response::new(convert::instrument_to_proto(&updated)))
     }
 
-    async fn delete_instrument(&self, request: Request<pb::DeleteInstrumentRequest>) -> Result<Response<()>, Status> {
+    async fn delete_instrument(
+        &self,
+        request: Request<pb::DeleteInstrumentRequest>,
+    ) -> Result<Response<()>, Status> {
         let actor = principal(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
         let id = resource_id(&req.name, "instruments", "name", &mut v).to_owned();
         checked(v, ())?;
-        self.registry.delete_instrument(&id, &req.etag, &actor, &req.reason).await?;
+        self.registry
+            .delete_instrument(&id, &req.etag, &actor, &req.reason)
+            .await?;
         Ok(Response::new(()))
     }
 
     type WatchStream = WatchStream;
 
-    async fn watch(&self, request: Request<pb::WatchRequest>) -> Result<Response<Self::WatchStream>, Status> {
+    async fn watch(
+        &self,
+        request: Request<pb::WatchRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
         let start = request.into_inner().start_revision;
         let rx = watch::start(self.registry.clone(), start, self.shutdown.clone())?;
-        let stream = ReceiverStream::new(rx).map(|item| item.map(watch_event).map_err(Status::from));
+        let stream =
+            ReceiverStream::new(rx).map(|item| item.map(watch_event).map_err(Status::from));
         Ok(Response::new(Box::pin(stream)))
     }
 
-    async fn get_stats(&self, request: Request<pb::GetStatsRequest>) -> Result<Response<pb::Stats>, Status> {
+    async fn get_stats(
+        &self,
+        request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::Stats>, Status> {
         let req = request.into_inner();
         let mut v = Violations::default();
         let on = as_of(req.as_of.as_ref(), "as_of", self.registry.today(), &mut v);
@@ -253,7 +355,10 @@ impl RegistryService for RegistryGrpc {
         }))
     }
 
-    async fn import_dataset(&self, request: Request<pb::ImportDatasetRequest>) -> Result<Response<pb::ImportDatasetResponse>, Status> {
+    async fn import_dataset(
+        &self,
+        request: Request<pb::ImportDatasetRequest>,
+    ) -> Result<Response<pb::ImportDatasetResponse>, Status> {
         let actor = principal(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
@@ -261,7 +366,9 @@ impl RegistryService for RegistryGrpc {
             .jurisdictions
             .iter()
             .enumerate()
-            .map(|(i, j)| convert::jurisdiction_from_proto(j, &format!("jurisdictions[{i}]."), &mut v))
+            .map(|(i, j)| {
+                convert::jurisdiction_from_proto(j, &format!("jurisdictions[{i}]."), &mut v)
+            })
             .collect();
         let instruments = req
             .instruments
@@ -270,8 +377,15 @@ impl RegistryService for RegistryGrpc {
             .map(|(i, x)| convert::instrument_from_proto(x, &format!("instruments[{i}]."), &mut v))
             .collect();
         checked(v, ())?;
-        let reason = if req.reason.is_empty() { "import".to_owned() } else { req.reason };
-        let outcome = self.registry.import(jurisdictions, instruments, &actor, &reason).await?;
+        let reason = if req.reason.is_empty() {
+            "import".to_owned()
+        } else {
+            req.reason
+        };
+        let outcome = self
+            .registry
+            .import(jurisdictions, instruments, &actor, &reason)
+            .await?;
         Ok(Response::new(pb::ImportDatasetResponse {
             revision: outcome.revision,
             created: outcome.created as i32,
@@ -280,16 +394,28 @@ impl RegistryService for RegistryGrpc {
         }))
     }
 
-    async fn export_dataset(&self, _request: Request<pb::ExportDatasetRequest>) -> Result<Response<pb::ExportDatasetResponse>, Status> {
+    async fn export_dataset(
+        &self,
+        _request: Request<pb::ExportDatasetRequest>,
+    ) -> Result<Response<pb::ExportDatasetResponse>, Status> {
         let (revision, jurisdictions, instruments) = self.registry.export();
         Ok(Response::new(pb::ExportDatasetResponse {
             revision,
-            jurisdictions: jurisdictions.iter().map(|j| convert::jurisdiction_to_proto(j)).collect(),
-            instruments: instruments.iter().map(|i| convert::instrument_to_proto(i)).collect(),
+            jurisdictions: jurisdictions
+                .iter()
+                .map(|j| convert::jurisdiction_to_proto(j))
+                .collect(),
+            instruments: instruments
+                .iter()
+                .map(|i| convert::instrument_to_proto(i))
+                .collect(),
         }))
     }
 
-    async fn list_changes(&self, request: Request<pb::ListChangesRequest>) -> Result<Response<pb::ListChangesResponse>, Status> {
+    async fn list_changes(
+        &self,
+        request: Request<pb::ListChangesRequest>,
+    ) -> Result<Response<pb::ListChangesResponse>, Status> {
         let req = request.into_inner();
         let mut v = Violations::default();
         let page = query::change_page(req.page_size, &req.page_token, &mut v);

@@ -37,20 +37,33 @@ pub async fn add_routes(
     let service = RegistryServiceServer::new(grpc::RegistryGrpc::new(registry, shutdown))
         .max_decoding_message_size(limits.max_message_bytes)
         .max_encoding_message_size(limits.max_message_bytes);
-    health.set_serving::<RegistryServiceServer<grpc::RegistryGrpc>>().await;
+    health
+        .set_serving::<RegistryServiceServer<grpc::RegistryGrpc>>()
+        .await;
     routes.add_service(service);
 }
 
 /// Opens the store, seeds an empty one, and serves the registry on
 /// `listener` until `shutdown` fires; then drains and flushes the store.
-pub async fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> anyhow_like::Result<()> {
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow_like::Result<()> {
     let limits = Limits::from(&config.common);
     let registry = Arc::new(Registry::open(&config).await?);
     let (health, health_service) = tonic_health::server::health_reporter();
     let mut routes = RoutesBuilder::default();
     routes.add_service(health_service);
     judicial_server::stack::add_reflection(&mut routes);
-    add_routes(registry.clone(), &mut routes, &health, &limits, shutdown.clone()).await;
+    add_routes(
+        registry.clone(),
+        &mut routes,
+        &health,
+        &limits,
+        shutdown.clone(),
+    )
+    .await;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, revision = registry.revision(), data_dir = %config.data_dir.display(), "registry serving");
     let served = judicial_server::serve(routes.routes(), listener, &limits, None, shutdown).await;

@@ -10,7 +10,9 @@ async fn main() -> std::process::ExitCode {
     let config = Config::parse();
     judicial_server::telemetry::init(config.common.log_format);
     let tls = config.common.tls_cert.is_some();
-    if let Err(e) = judicial_server::stack::check_plaintext_bind(config.listen, tls, config.common.insecure) {
+    if let Err(e) =
+        judicial_server::stack::check_plaintext_bind(config.listen, tls, config.common.insecure)
+    {
         tracing::error!("{e}");
         return std::process::ExitCode::from(2);
     }

@@ -1,7 +1,9 @@
 //! Paging and the filters of List calls.
 
 use judicial_domain::validation::Violations;
-use judicial_domain::{CalendarDate, Instrument, InstrumentKind, Jurisdiction, JurisdictionKind, Status, TreatyType};
+use judicial_domain::{
+    CalendarDate, Instrument, InstrumentKind, Jurisdiction, JurisdictionKind, Status, TreatyType,
+};
 use judicial_store::ChangeRecord;
 
 /// Default page size when a request leaves it 0.
@@ -34,10 +36,13 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Option<String> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
-    let bytes = (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect::<Option<Vec<u8>>>()?;
+    let bytes = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
     String::from_utf8(bytes).ok()
 }
 
@@ -50,7 +55,10 @@ pub fn page_size(size: i32, v: &mut Violations) -> usize {
             DEFAULT_PAGE_SIZE
         }
         n if n as usize > MAX_PAGE_SIZE => {
-            v.add("page_size", format!("page_size must be at most {MAX_PAGE_SIZE}"));
+            v.add(
+                "page_size",
+                format!("page_size must be at most {MAX_PAGE_SIZE}"),
+            );
             DEFAULT_PAGE_SIZE
         }
         n => n as usize,
@@ -64,7 +72,10 @@ pub fn page(size: i32, token: &str, v: &mut Violations) -> Page {
         return Page { size, after: None };
     }
     match unhex(token).and_then(|t| t.strip_prefix("k:").map(str::to_owned)) {
-        Some(after) => Page { size, after: Some(after) },
+        Some(after) => Page {
+            size,
+            after: Some(after),
+        },
         None => {
             v.add("page_token", "page_token is not one this server issued");
             Page { size, after: None }
@@ -76,7 +87,11 @@ pub fn page(size: i32, token: &str, v: &mut Violations) -> Page {
 pub fn change_page(size: i32, token: &str, v: &mut Violations) -> ChangePage {
     let size = page_size(size, v);
     if token.is_empty() {
-        return ChangePage { size, from: 1, index: 0 };
+        return ChangePage {
+            size,
+            from: 1,
+            index: 0,
+        };
     }
     let parsed = unhex(token).and_then(|t| {
         let rest = t.strip_prefix("c:")?.to_owned();
@@ -87,7 +102,11 @@ pub fn change_page(size: i32, token: &str, v: &mut Violations) -> ChangePage {
         Some((from, index)) => ChangePage { size, from, index },
         None => {
             v.add("page_token", "page_token is not one this server issued");
-            ChangePage { size, from: 1, index: 0 }
+            ChangePage {
+                size,
+                from: 1,
+                index: 0,
+            }
         }
     }
 }
@@ -98,7 +117,11 @@ pub fn change_token(revision: u64, index: u32) -> String {
 }
 
 /// Takes one page from an ordered iterator; the token names the last key.
-pub fn take_page<T>(items: impl Iterator<Item = T>, size: usize, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+pub fn take_page<T>(
+    items: impl Iterator<Item = T>,
+    size: usize,
+    key: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
     let mut items = items.peekable();
     let mut out = Vec::with_capacity(size.min(128));
     while out.len() < size {
@@ -107,7 +130,12 @@ pub fn take_page<T>(items: impl Iterator<Item = T>, size: usize, key: impl Fn(&T
             None => break,
         }
     }
-    let token = if items.peek().is_some() { out.last().map(|last| hex(format!("k:{}", key(last)).as_bytes())) } else { None };
+    let token = if items.peek().is_some() {
+        out.last()
+            .map(|last| hex(format!("k:{}", key(last)).as_bytes()))
+    } else {
+        None
+    };
     (out, token)
 }
 
@@ -124,7 +152,10 @@ fn terms(filter: &str, v: &mut Violations) -> Vec<(String, String)> {
                 let value = value.trim().trim_matches('"').to_owned();
                 out.push((field.trim().to_ascii_lowercase(), value));
             }
-            None => v.add("filter", format!("term {term:?} is not field=value (terms are joined by ` AND `)")),
+            None => v.add(
+                "filter",
+                format!("term {term:?} is not field=value (terms are joined by ` AND `)"),
+            ),
         }
     }
     out
@@ -146,10 +177,16 @@ impl JurisdictionFilter {
                 "kind" => match value.to_ascii_uppercase().as_str() {
                     "STATE" => f.kind = Some(JurisdictionKind::State),
                     "REGION" => f.kind = Some(JurisdictionKind::Region),
-                    _ => v.add("filter", format!("kind must be STATE or REGION, not {value:?}")),
+                    _ => v.add(
+                        "filter",
+                        format!("kind must be STATE or REGION, not {value:?}"),
+                    ),
                 },
                 "parent" => f.parent = Some(value.to_ascii_uppercase()),
-                _ => v.add("filter", format!("unknown filter field {field:?} (kind, parent)")),
+                _ => v.add(
+                    "filter",
+                    format!("unknown filter field {field:?} (kind, parent)"),
+                ),
             }
         }
         f
@@ -157,7 +194,11 @@ impl JurisdictionFilter {
 
     /// Whether a jurisdiction passes.
     pub fn matches(&self, j: &Jurisdiction) -> bool {
-        self.kind.is_none_or(|k| k == j.kind) && self.parent.as_ref().is_none_or(|p| j.parent.as_ref() == Some(p))
+        self.kind.is_none_or(|k| k == j.kind)
+            && self
+                .parent
+                .as_ref()
+                .is_none_or(|p| j.parent.as_ref() == Some(p))
     }
 }
 
@@ -172,12 +213,24 @@ pub struct InstrumentFilter {
 }
 
 /// Status names accepted by the status filter.
-pub const STATUSES: &[&str] = &["IN_FORCE", "UNCERTAIN", "SIGNED_NOT_IN_FORCE", "NOT_IN_FORCE", "TERMINATED"];
+pub const STATUSES: &[&str] = &[
+    "IN_FORCE",
+    "UNCERTAIN",
+    "SIGNED_NOT_IN_FORCE",
+    "NOT_IN_FORCE",
+    "TERMINATED",
+];
 
 impl InstrumentFilter {
     /// Parses `party=FR`, `kind=...`, `treaty_type=...`, `status=...`.
     pub fn parse(filter: &str, as_of: CalendarDate, v: &mut Violations) -> Self {
-        let mut f = InstrumentFilter { party: None, kind: None, treaty_type: None, status: None, as_of };
+        let mut f = InstrumentFilter {
+            party: None,
+            kind: None,
+            treaty_type: None,
+            status: None,
+            as_of,
+        };
         for (field, value) in terms(filter, v) {
             match field.as_str() {
                 "party" => f.party = Some(value.to_ascii_uppercase()),
@@ -208,7 +261,10 @@ impl InstrumentFilter {
         self.party.as_ref().is_none_or(|p| i.party(p).is_some())
             && self.kind.is_none_or(|k| k == i.kind)
             && self.treaty_type.is_none_or(|t| Some(t) == i.treaty_type)
-            && self.status.as_ref().is_none_or(|s| instrument_status(i, home, self.as_of).name() == s)
+            && self
+                .status
+                .as_ref()
+                .is_none_or(|s| instrument_status(i, home, self.as_of).name() == s)
     }
 }
 
@@ -216,12 +272,16 @@ impl InstrumentFilter {
 /// convention, the home state's participation; otherwise the status between
 /// all parties.
 pub fn instrument_status(i: &Instrument, home: &str, on: CalendarDate) -> Status {
-    if i.kind == InstrumentKind::MultilateralConvention {
-        if let Some(p) = i.party(home) {
-            return Status::of_party(p, on);
-        }
+    if i.kind == InstrumentKind::MultilateralConvention
+        && let Some(p) = i.party(home)
+    {
+        return Status::of_party(p, on);
     }
-    i.parties.iter().map(|p| Status::of_party(p, on)).reduce(Status::between).unwrap_or(Status::NotInForce { signed: None })
+    i.parties
+        .iter()
+        .map(|p| Status::of_party(p, on))
+        .reduce(Status::between)
+        .unwrap_or(Status::NotInForce { signed: None })
 }
 
 /// Filter of ListChanges.
@@ -273,12 +333,19 @@ pub fn parse_time_ms(text: &str) -> Option<i64> {
     let mut ms = day.to_days() * 86_400_000;
     if let Some(t) = time {
         let (hms, frac) = t.split_once('.').unwrap_or((t, ""));
-        let parts: Vec<i64> = hms.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+        let parts: Vec<i64> = hms
+            .split(':')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
         let [h, m, s] = parts[..] else { return None };
         if h > 23 || m > 59 || s > 60 {
             return None;
         }
-        let frac_ms: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<3}")[..3].parse().ok()? };
+        let frac_ms: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<3}")[..3].parse().ok()?
+        };
         ms += ((h * 60 + m) * 60 + s) * 1000 + frac_ms;
     }
     Some(ms)
@@ -302,7 +369,11 @@ mod tests {
     #[test]
     fn filters_report_unknown_fields() {
         let mut v = Violations::default();
-        InstrumentFilter::parse("party=FR AND colour=blue", CalendarDate::new(2020, 1, 1).unwrap(), &mut v);
+        InstrumentFilter::parse(
+            "party=FR AND colour=blue",
+            CalendarDate::new(2020, 1, 1).unwrap(),
+            &mut v,
+        );
         assert_eq!(v.0.len(), 1);
         assert_eq!(parse_time_ms("1970-01-02"), Some(86_400_000));
         assert_eq!(parse_time_ms("1970-01-01T00:00:01.5Z"), Some(1500));

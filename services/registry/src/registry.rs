@@ -59,15 +59,30 @@ pub struct Registry {
 
 impl Registry {
     /// Opens the store in the configured directory and seeds it if empty.
-    pub async fn open(config: &Config) -> Result<Registry, Box<dyn std::error::Error + Send + Sync>> {
-        let store = Store::open(&config.data_dir, StoreOptions { retain_revisions: config.retain_revisions })?;
+    pub async fn open(
+        config: &Config,
+    ) -> Result<Registry, Box<dyn std::error::Error + Send + Sync>> {
+        let store = Store::open(
+            &config.data_dir,
+            StoreOptions {
+                retain_revisions: config.retain_revisions,
+            },
+        )?;
         if store.revision() == 0 {
-            let (jurisdictions, instruments, what) = seed::contents(&config.seed, &config.home.home)?;
-            let mut writes: Vec<Write> = jurisdictions.into_iter().map(Write::PutJurisdiction).collect();
+            let (jurisdictions, instruments, what) =
+                seed::contents(&config.seed, &config.home.home)?;
+            let mut writes: Vec<Write> = jurisdictions
+                .into_iter()
+                .map(Write::PutJurisdiction)
+                .collect();
             let n = instruments.len();
             writes.extend(instruments.into_iter().map(Write::PutInstrument));
             let committed = store
-                .commit(Commit { writes, actor: "system".into(), reason: format!("initial seed: {what}") })
+                .commit(Commit {
+                    writes,
+                    actor: "system".into(),
+                    reason: format!("initial seed: {what}"),
+                })
                 .await?;
             tracing::info!(revision = committed.revision, instruments = n, seed = %what, "seeded empty data directory");
         }
@@ -111,44 +126,89 @@ impl Registry {
 
     /// Returns one jurisdiction.
     pub fn get_jurisdiction(&self, code: &str) -> Result<Arc<Jurisdiction>, RegistryError> {
-        self.store.state().jurisdictions.get(code).cloned().ok_or_else(|| RegistryError::NotFound(format!("jurisdictions/{code}")))
+        self.store
+            .state()
+            .jurisdictions
+            .get(code)
+            .cloned()
+            .ok_or_else(|| RegistryError::NotFound(format!("jurisdictions/{code}")))
     }
 
     /// Lists jurisdictions in code order.
-    pub fn list_jurisdictions(&self, page: &Page, filter: &JurisdictionFilter) -> (Vec<Arc<Jurisdiction>>, Option<String>) {
+    pub fn list_jurisdictions(
+        &self,
+        page: &Page,
+        filter: &JurisdictionFilter,
+    ) -> (Vec<Arc<Jurisdiction>>, Option<String>) {
         let state = self.store.state();
         let range = match &page.after {
-            Some(after) => state.jurisdictions.range::<_, String>((std::ops::Bound::Excluded(after.clone()), std::ops::Bound::Unbounded)),
+            Some(after) => state.jurisdictions.range::<_, String>((
+                std::ops::Bound::Excluded(after.clone()),
+                std::ops::Bound::Unbounded,
+            )),
             None => state.jurisdictions.range::<_, String>(..),
         };
-        query::take_page(range.map(|(_, j)| j.clone()).filter(|j| filter.matches(j)), page.size, |j| j.code.clone())
+        query::take_page(
+            range.map(|(_, j)| j.clone()).filter(|j| filter.matches(j)),
+            page.size,
+            |j| j.code.clone(),
+        )
     }
 
     /// Creates a jurisdiction after validating it.
-    pub async fn create_jurisdiction(&self, j: Jurisdiction, actor: &str, reason: &str) -> Result<Jurisdiction, RegistryError> {
+    pub async fn create_jurisdiction(
+        &self,
+        j: Jurisdiction,
+        actor: &str,
+        reason: &str,
+    ) -> Result<Jurisdiction, RegistryError> {
         let state = self.store.state();
-        validation::validate_jurisdiction(&j, &StateLookup(&state), "jurisdiction.").into_result().map_err(RegistryError::Invalid)?;
+        validation::validate_jurisdiction(&j, &StateLookup(&state), "jurisdiction.")
+            .into_result()
+            .map_err(RegistryError::Invalid)?;
         let name = j.resource_name();
-        let committed = self.commit(vec![Write::CreateJurisdiction(j)], actor, reason).await?;
-        resource_after(&committed).and_then(|r| match r {
-            judicial_store::Resource::Jurisdiction(j) => Some(j),
-            judicial_store::Resource::Instrument(_) => None,
-        }).ok_or(RegistryError::NotFound(name))
+        let committed = self
+            .commit(vec![Write::CreateJurisdiction(j)], actor, reason)
+            .await?;
+        resource_after(&committed)
+            .and_then(|r| match r {
+                judicial_store::Resource::Jurisdiction(j) => Some(j),
+                judicial_store::Resource::Instrument(_) => None,
+            })
+            .ok_or(RegistryError::NotFound(name))
     }
 
     /// Returns one instrument.
     pub fn get_instrument(&self, id: &str) -> Result<Arc<Instrument>, RegistryError> {
-        self.store.state().instruments.get(id).cloned().ok_or_else(|| RegistryError::NotFound(format!("instruments/{id}")))
+        self.store
+            .state()
+            .instruments
+            .get(id)
+            .cloned()
+            .ok_or_else(|| RegistryError::NotFound(format!("instruments/{id}")))
     }
 
     /// Lists instruments in id order.
-    pub fn list_instruments(&self, page: &Page, filter: &InstrumentFilter) -> (Vec<Arc<Instrument>>, Option<String>) {
+    pub fn list_instruments(
+        &self,
+        page: &Page,
+        filter: &InstrumentFilter,
+    ) -> (Vec<Arc<Instrument>>, Option<String>) {
         let state = self.store.state();
         let range = match &page.after {
-            Some(after) => state.instruments.range::<_, String>((std::ops::Bound::Excluded(after.clone()), std::ops::Bound::Unbounded)),
+            Some(after) => state.instruments.range::<_, String>((
+                std::ops::Bound::Excluded(after.clone()),
+                std::ops::Bound::Unbounded,
+            )),
             None => state.instruments.range::<_, String>(..),
         };
-        query::take_page(range.map(|(_, i)| i.clone()).filter(|i| filter.matches(i, &self.home)), page.size, |i| i.id.clone())
+        query::take_page(
+            range
+                .map(|(_, i)| i.clone())
+                .filter(|i| filter.matches(i, &self.home)),
+            page.size,
+            |i| i.id.clone(),
+        )
     }
 
     fn validate(&self, inst: &Instrument) -> Result<(), RegistryError> {
@@ -159,23 +219,42 @@ impl Registry {
     }
 
     /// Creates an instrument after validating it.
-    pub async fn create_instrument(&self, inst: Instrument, actor: &str, reason: &str) -> Result<Instrument, RegistryError> {
+    pub async fn create_instrument(
+        &self,
+        inst: Instrument,
+        actor: &str,
+        reason: &str,
+    ) -> Result<Instrument, RegistryError> {
         self.validate(&inst)?;
-        let committed = self.commit(vec![Write::CreateInstrument(inst)], actor, reason).await?;
+        let committed = self
+            .commit(vec![Write::CreateInstrument(inst)], actor, reason)
+            .await?;
         instrument_after(&committed)
     }
 
     /// Replaces the fields named in `mask` (every updatable field when None).
     /// With an empty etag the update still cannot overwrite a concurrent
     /// change it did not see: it is based on a read and retried on conflict.
-    pub async fn update_instrument(&self, patch: Instrument, mask: Option<Vec<String>>, actor: &str, reason: &str) -> Result<Instrument, RegistryError> {
+    pub async fn update_instrument(
+        &self,
+        patch: Instrument,
+        mask: Option<Vec<String>>,
+        actor: &str,
+        reason: &str,
+    ) -> Result<Instrument, RegistryError> {
         let fields = match mask {
             None => UPDATABLE_FIELDS.iter().map(|s| s.to_string()).collect(),
             Some(paths) => {
                 let mut v = Violations::default();
                 for (i, p) in paths.iter().enumerate() {
                     if !UPDATABLE_FIELDS.contains(&p.as_str()) {
-                        v.add(format!("update_mask.paths[{i}]"), format!("{p:?} is not an updatable field (one of {})", UPDATABLE_FIELDS.join(", ")));
+                        v.add(
+                            format!("update_mask.paths[{i}]"),
+                            format!(
+                                "{p:?} is not an updatable field (one of {})",
+                                UPDATABLE_FIELDS.join(", ")
+                            ),
+                        );
                     }
                 }
                 v.into_result().map_err(RegistryError::Invalid)?;
@@ -185,7 +264,11 @@ impl Registry {
         for attempt in 0..5 {
             let current = self.get_instrument(&patch.id)?;
             if !patch.etag.is_empty() && patch.etag != current.etag {
-                return Err(RegistryError::EtagMismatch { name: patch.resource_name(), given: patch.etag.clone(), current: current.etag.clone() });
+                return Err(RegistryError::EtagMismatch {
+                    name: patch.resource_name(),
+                    given: patch.etag.clone(),
+                    current: current.etag.clone(),
+                });
             }
             let mut merged = (*current).clone();
             for field in &fields {
@@ -204,34 +287,74 @@ impl Registry {
                 }
             }
             self.validate(&merged)?;
-            let write = Write::UpdateInstrument { instrument: merged, etag: current.etag.clone() };
+            let write = Write::UpdateInstrument {
+                instrument: merged,
+                etag: current.etag.clone(),
+            };
             match self.commit(vec![write], actor, reason).await {
                 Ok(committed) if committed.changes.is_empty() => return Ok((*current).clone()),
                 Ok(committed) => return instrument_after(&committed),
-                Err(RegistryError::EtagMismatch { .. }) if patch.etag.is_empty() && attempt < 4 => continue,
+                Err(RegistryError::EtagMismatch { .. }) if patch.etag.is_empty() && attempt < 4 => {
+                    continue;
+                }
                 Err(e) => return Err(e),
             }
         }
-        Err(RegistryError::Store(judicial_store::StoreError::Io("update kept conflicting with concurrent writes".into())))
+        Err(RegistryError::Store(judicial_store::StoreError::Io(
+            "update kept conflicting with concurrent writes".into(),
+        )))
     }
 
     /// Deletes an instrument.
-    pub async fn delete_instrument(&self, id: &str, etag: &str, actor: &str, reason: &str) -> Result<u64, RegistryError> {
-        let committed = self.commit(vec![Write::DeleteInstrument { id: id.to_owned(), etag: etag.to_owned() }], actor, reason).await?;
+    pub async fn delete_instrument(
+        &self,
+        id: &str,
+        etag: &str,
+        actor: &str,
+        reason: &str,
+    ) -> Result<u64, RegistryError> {
+        let committed = self
+            .commit(
+                vec![Write::DeleteInstrument {
+                    id: id.to_owned(),
+                    etag: etag.to_owned(),
+                }],
+                actor,
+                reason,
+            )
+            .await?;
         Ok(committed.revision)
     }
 
     /// Imports a dataset atomically: every record is validated first, and
     /// any violation rejects the whole dataset.
-    pub async fn import(&self, jurisdictions: Vec<Jurisdiction>, instruments: Vec<Instrument>, actor: &str, reason: &str) -> Result<ImportOutcome, RegistryError> {
+    pub async fn import(
+        &self,
+        jurisdictions: Vec<Jurisdiction>,
+        instruments: Vec<Instrument>,
+        actor: &str,
+        reason: &str,
+    ) -> Result<ImportOutcome, RegistryError> {
         let state = self.store.state();
-        validation::validate_dataset(&jurisdictions, &instruments, &StateLookup(&state), &self.home)
-            .into_result()
-            .map_err(RegistryError::Invalid)?;
-        let mut writes: Vec<Write> = jurisdictions.into_iter().map(Write::PutJurisdiction).collect();
+        validation::validate_dataset(
+            &jurisdictions,
+            &instruments,
+            &StateLookup(&state),
+            &self.home,
+        )
+        .into_result()
+        .map_err(RegistryError::Invalid)?;
+        let mut writes: Vec<Write> = jurisdictions
+            .into_iter()
+            .map(Write::PutJurisdiction)
+            .collect();
         writes.extend(instruments.into_iter().map(Write::PutInstrument));
         let committed = self.commit(writes, actor, reason).await?;
-        let created = committed.changes.iter().filter(|c| c.before.is_none()).count();
+        let created = committed
+            .changes
+            .iter()
+            .filter(|c| c.before.is_none())
+            .count();
         Ok(ImportOutcome {
             revision: committed.revision,
             created,
@@ -243,11 +366,19 @@ impl Registry {
     /// Everything at one revision.
     pub fn export(&self) -> (u64, Vec<Arc<Jurisdiction>>, Vec<Arc<Instrument>>) {
         let state = self.store.state();
-        (state.revision, state.jurisdictions.values().cloned().collect(), state.instruments.values().cloned().collect())
+        (
+            state.revision,
+            state.jurisdictions.values().cloned().collect(),
+            state.instruments.values().cloned().collect(),
+        )
     }
 
     /// Lists the audit trail, oldest first.
-    pub fn list_changes(&self, page: &query::ChangePage, filter: &ChangeFilter) -> Result<(Vec<ChangeRecord>, Option<String>), RegistryError> {
+    pub fn list_changes(
+        &self,
+        page: &query::ChangePage,
+        filter: &ChangeFilter,
+    ) -> Result<(Vec<ChangeRecord>, Option<String>), RegistryError> {
         const SCAN: usize = 1024;
         let upto = self.store.revision();
         let (mut rev, mut idx) = (page.from.max(1), page.index);
@@ -261,7 +392,10 @@ impl Registry {
                 }
                 if filter.matches(&record) {
                     if out.len() == page.size {
-                        return Ok((out, Some(query::change_token(record.revision, record.index))));
+                        return Ok((
+                            out,
+                            Some(query::change_token(record.revision, record.index)),
+                        ));
                     }
                     out.push(record.clone());
                 }
@@ -273,8 +407,20 @@ impl Registry {
         }
     }
 
-    async fn commit(&self, writes: Vec<Write>, actor: &str, reason: &str) -> Result<judicial_store::Committed, RegistryError> {
-        let committed = self.store.commit(Commit { writes, actor: actor.to_owned(), reason: reason.to_owned() }).await?;
+    async fn commit(
+        &self,
+        writes: Vec<Write>,
+        actor: &str,
+        reason: &str,
+    ) -> Result<judicial_store::Committed, RegistryError> {
+        let committed = self
+            .store
+            .commit(Commit {
+                writes,
+                actor: actor.to_owned(),
+                reason: reason.to_owned(),
+            })
+            .await?;
         if !committed.changes.is_empty() {
             tracing::info!(revision = committed.revision, changes = committed.changes.len(), actor, first = %committed.changes[0].name, "committed");
         }
@@ -289,6 +435,8 @@ fn resource_after(c: &judicial_store::Committed) -> Option<judicial_store::Resou
 fn instrument_after(c: &judicial_store::Committed) -> Result<Instrument, RegistryError> {
     match resource_after(c) {
         Some(judicial_store::Resource::Instrument(i)) => Ok(i),
-        _ => Err(RegistryError::Store(judicial_store::StoreError::Io("commit returned no instrument".into()))),
+        _ => Err(RegistryError::Store(judicial_store::StoreError::Io(
+            "commit returned no instrument".into(),
+        ))),
     }
 }

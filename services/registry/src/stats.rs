@@ -36,7 +36,11 @@ pub struct Stats {
 
 /// Computes the statistics of `state` for `home` on `on`.
 pub fn compute(state: &State, home: &str, on: CalendarDate) -> Stats {
-    let mut s = Stats { revision: state.revision, jurisdictions: state.jurisdictions.len() as i32, ..Stats::default() };
+    let mut s = Stats {
+        revision: state.revision,
+        jurisdictions: state.jurisdictions.len() as i32,
+        ..Stats::default()
+    };
     let mut counterparts = BTreeSet::new();
     for inst in state.instruments.values() {
         let status = instrument_status(inst, home, on);
@@ -51,7 +55,9 @@ pub fn compute(state: &State, home: &str, on: CalendarDate) -> Stats {
                 s.bilateral_treaties += 1;
                 if status == Status::InForce {
                     if let Some(t) = inst.treaty_type {
-                        *s.by_treaty_type.entry(t.as_str().to_ascii_uppercase()).or_default() += 1;
+                        *s.by_treaty_type
+                            .entry(t.as_str().to_ascii_uppercase())
+                            .or_default() += 1;
                     }
                     counterparts.extend(inst.counterparts(home).map(str::to_owned));
                 }

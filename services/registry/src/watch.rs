@@ -54,7 +54,10 @@ pub fn start(
 ) -> Result<mpsc::Receiver<Result<WatchItem, RegistryError>>, RegistryError> {
     let state = registry.store().state();
     if start_revision > 0 && start_revision < state.first_retained {
-        return Err(RegistryError::Compacted { start: start_revision, first: state.first_retained });
+        return Err(RegistryError::Compacted {
+            start: start_revision,
+            first: state.first_retained,
+        });
     }
     let (tx, rx) = mpsc::channel(BUFFER);
     tokio::spawn(async move {
@@ -65,7 +68,11 @@ pub fn start(
             let mut first = true;
             let mut chunks = instruments.chunks(SNAPSHOT_BATCH).peekable();
             if chunks.peek().is_none() {
-                let item = WatchItem::Snapshot { revision, jurisdictions: jurisdictions.clone(), instruments: Vec::new() };
+                let item = WatchItem::Snapshot {
+                    revision,
+                    jurisdictions: jurisdictions.clone(),
+                    instruments: Vec::new(),
+                };
                 if tx.send(Ok(item)).await.is_err() {
                     return;
                 }
@@ -73,7 +80,11 @@ pub fn start(
             for chunk in chunks {
                 let item = WatchItem::Snapshot {
                     revision,
-                    jurisdictions: if first { jurisdictions.clone() } else { Vec::new() },
+                    jurisdictions: if first {
+                        jurisdictions.clone()
+                    } else {
+                        Vec::new()
+                    },
                     instruments: chunk.to_vec(),
                 };
                 first = false;
@@ -93,7 +104,12 @@ pub fn start(
     Ok(rx)
 }
 
-async fn follow(registry: Arc<Registry>, from: u64, tx: mpsc::Sender<Result<WatchItem, RegistryError>>, shutdown: Shutdown) {
+async fn follow(
+    registry: Arc<Registry>,
+    from: u64,
+    tx: mpsc::Sender<Result<WatchItem, RegistryError>>,
+    shutdown: Shutdown,
+) {
     let store = registry.store().clone();
     let mut revisions = store.revisions();
     let mut position = (from, 0u32);
@@ -112,7 +128,12 @@ async fn follow(registry: Arc<Registry>, from: u64, tx: mpsc::Sender<Result<Watc
             };
             let first_retained = store.state().first_retained;
             if position.0 < first_retained {
-                let _ = tx.send(Err(RegistryError::Compacted { start: position.0, first: first_retained })).await;
+                let _ = tx
+                    .send(Err(RegistryError::Compacted {
+                        start: position.0,
+                        first: first_retained,
+                    }))
+                    .await;
                 return;
             }
             let full = batch.len() == READ_BATCH;

@@ -543,6 +543,10 @@ pub struct ResourceChange {
     /// PUT or DELETE.
     #[prost(enumeration = "ChangeType", tag = "1")]
     pub r#type: i32,
+    /// True on the last change of its revision. A revision may change several
+    /// resources (an import); a follower applies them together when it sees this.
+    #[prost(bool, tag = "4")]
+    pub last_in_revision: bool,
     /// The resource after a PUT, or as it was before a DELETE.
     #[prost(oneof = "resource_change::Resource", tags = "2, 3")]
     pub resource: ::core::option::Option<resource_change::Resource>,
@@ -606,7 +610,7 @@ pub struct Stats {
     /// Registry revision the figures were computed from.
     #[prost(uint64, tag = "1")]
     pub revision: u64,
-    /// Bilateral treaties by treaty type (`CIVIL_COMMERCIAL` → 18).
+    /// Bilateral treaties in force on as_of, by treaty type (`CIVIL_COMMERCIAL` → 18).
     #[prost(map = "string, int32", tag = "2")]
     pub instruments_by_treaty_type: ::std::collections::HashMap<
         ::prost::alloc::string::String,
@@ -615,16 +619,16 @@ pub struct Stats {
     /// Instruments in force for the home state on as_of (certainly).
     #[prost(int32, tag = "3")]
     pub in_force: i32,
-    /// Instruments signed but not (yet) in force on as_of.
+    /// Instruments signed (or recorded) but not in force on as_of.
     #[prost(int32, tag = "4")]
     pub signed_not_in_force: i32,
     /// Instruments whose termination took effect by as_of.
     #[prost(int32, tag = "5")]
     pub terminated: i32,
-    /// Distinct states with a bilateral treaty with the home state.
+    /// Distinct states with a bilateral treaty in force with the home state on as_of.
     #[prost(int32, tag = "6")]
     pub counterpart_states: i32,
-    /// Multilateral conventions in the registry.
+    /// Multilateral conventions in force for the home state on as_of.
     #[prost(int32, tag = "7")]
     pub multilateral_conventions: i32,
     /// The date evaluated.
