@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use judicial_proto::v1::registry_service_client::RegistryServiceClient;
+use judicial_proto::v1::router_service_client::RouterServiceClient;
 use judicial_registry::config::{Config, Seed};
 use judicial_server::Shutdown;
 use tokio::net::TcpListener;
@@ -47,7 +48,11 @@ impl RegistryHandle {
 
     /// Starts a registry with a full configuration (its `listen` is ignored).
     pub async fn start_with(config: Config) -> RegistryHandle {
-        let listener = loopback_listener().await;
+        Self::start_on(loopback_listener().await, config).await
+    }
+
+    /// Starts a registry on a given listener (to restart on the same port).
+    pub async fn start_on(listener: TcpListener, config: Config) -> RegistryHandle {
         let addr = listener.local_addr().unwrap();
         let shutdown = Shutdown::new();
         let data_dir = config.data_dir.clone();
@@ -75,4 +80,69 @@ impl RegistryHandle {
         self.shutdown.trigger();
         self.task.await.expect("registry task panicked")
     }
+}
+
+/// A router running in this process.
+pub struct RouterHandle {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shutdown: Shutdown,
+    task: JoinHandle<Result<(), BoxError>>,
+}
+
+impl RouterHandle {
+    /// Starts a router following the registry at `registry_url` and waits
+    /// (through the health service) until it has synced.
+    pub async fn start(registry_url: &str) -> RouterHandle {
+        Self::start_with(judicial_router::Config::following(registry_url)).await
+    }
+
+    /// Starts a router with a full configuration and waits until it has synced.
+    pub async fn start_with(config: judicial_router::Config) -> RouterHandle {
+        let listener = loopback_listener().await;
+        let addr = listener.local_addr().unwrap();
+        let shutdown = Shutdown::new();
+        let task = tokio::spawn(judicial_router::run(config, listener, shutdown.clone()));
+        let handle = RouterHandle {
+            addr,
+            shutdown,
+            task,
+        };
+        wait_serving(addr, "judicial.v1.RouterService").await;
+        handle
+    }
+
+    /// A client of this router.
+    pub fn client(&self) -> RouterServiceClient<Channel> {
+        RouterServiceClient::new(channel(self.addr))
+    }
+
+    /// Shuts it down gracefully.
+    pub async fn stop(self) -> Result<(), BoxError> {
+        self.shutdown.trigger();
+        self.task.await.expect("router task panicked")
+    }
+}
+
+/// Waits until `service` on `addr` reports SERVING, using the health Watch
+/// stream (the server pushes each status change; nothing is polled).
+pub async fn wait_serving(addr: SocketAddr, service: &str) {
+    use tokio_stream::StreamExt;
+    use tonic_health::pb::health_check_response::ServingStatus;
+    use tonic_health::pb::health_client::HealthClient;
+    let mut health = HealthClient::new(channel(addr));
+    let request = tonic_health::pb::HealthCheckRequest {
+        service: service.into(),
+    };
+    let mut stream = health
+        .watch(request)
+        .await
+        .expect("health watch")
+        .into_inner();
+    while let Some(status) = stream.next().await {
+        if status.expect("health status").status == ServingStatus::Serving as i32 {
+            return;
+        }
+    }
+    panic!("health stream of {service} ended before SERVING");
 }

@@ -1,1 +1,82 @@
-//! The router service.
+//! The router service: follows the registry into an immutable in-memory
+//! view and answers channel queries from it in microseconds. It reports
+//! NOT_SERVING until its first sync, and through a registry outage keeps
+//! answering from its last view, marking answers stale.
+
+pub mod config;
+pub mod grpc;
+pub mod router;
+pub mod view;
+
+use std::sync::Arc;
+
+use judicial_proto::v1::router_service_server::RouterServiceServer;
+use judicial_server::{Limits, Shutdown};
+use tokio::net::TcpListener;
+use tonic::service::RoutesBuilder;
+use tonic::transport::Channel;
+
+pub use config::Config;
+pub use router::Router;
+
+/// A boxed error.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Starts following the registry on `registry` and adds the router's gRPC
+/// service to `routes`. Health is NOT_SERVING until the first sync.
+pub async fn add_routes(
+    config: &Config,
+    registry: Channel,
+    routes: &mut RoutesBuilder,
+    health: &tonic_health::server::HealthReporter,
+    limits: &Limits,
+    shutdown: Shutdown,
+) -> Arc<Router> {
+    let router = Router::new(&config.home.home, config.home.utc_offset);
+    health
+        .set_not_serving::<RouterServiceServer<grpc::RouterGrpc>>()
+        .await;
+    let reporter = health.clone();
+    router.follow(registry, shutdown, move || {
+        tokio::spawn(async move {
+            reporter
+                .set_serving::<RouterServiceServer<grpc::RouterGrpc>>()
+                .await
+        });
+    });
+    let service = RouterServiceServer::new(grpc::RouterGrpc::new(
+        router.clone(),
+        config.max_catch_up_wait,
+    ))
+    .max_decoding_message_size(limits.max_message_bytes)
+    .max_encoding_message_size(limits.max_message_bytes);
+    routes.add_service(service);
+    router
+}
+
+/// Serves the router on `listener` until `shutdown` fires.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> Result<(), BoxError> {
+    let limits = Limits::from(&config.common);
+    let registry = judicial_client::connect_lazy(&config.registry, &Default::default())?;
+    let (health, health_service) = tonic_health::server::health_reporter();
+    let mut routes = RoutesBuilder::default();
+    routes.add_service(health_service);
+    judicial_server::stack::add_reflection(&mut routes);
+    add_routes(
+        &config,
+        registry,
+        &mut routes,
+        &health,
+        &limits,
+        shutdown.clone(),
+    )
+    .await;
+    tracing::info!(addr = %listener.local_addr()?, registry = %config.registry, home = %config.home.home, "router serving");
+    judicial_server::serve(routes.routes(), listener, &limits, None, shutdown).await?;
+    tracing::info!("router stopped");
+    Ok(())
+}
