@@ -133,10 +133,10 @@ impl Router {
             follower
                 .run(shutdown, move |event| {
                     router.handle(event);
-                    if router.synced.load(Ordering::Acquire) {
-                        if let Some(f) = on_synced.take() {
-                            f();
-                        }
+                    if router.synced.load(Ordering::Acquire)
+                        && let Some(f) = on_synced.take()
+                    {
+                        f();
                     }
                 })
                 .await
