@@ -1,0 +1,115 @@
+//! `judicial dev`: the whole suite in one process, on one port.
+
+use judicial_registry::config::Seed;
+use judicial_server::{Limits, Shutdown};
+use tonic::service::RoutesBuilder;
+
+use crate::cli::DevArgs;
+use crate::error::CliError;
+use crate::output::{bold, dim};
+
+/// Runs registry, router and notifier together until Ctrl-C.
+pub async fn run(args: DevArgs) -> Result<(), CliError> {
+    let format = match args.log_format.as_str() {
+        "json" => judicial_server::LogFormat::Json,
+        "text" => judicial_server::LogFormat::Text,
+        other => {
+            return Err(CliError::Usage(format!(
+                "--log-format {other:?}: use text or json"
+            )));
+        }
+    };
+    judicial_server::telemetry::init(format);
+    let utc_offset =
+        judicial_server::config::parse_utc_offset(&args.utc_offset).map_err(CliError::Usage)?;
+    judicial_server::stack::check_plaintext_bind(args.listen, false, false)
+        .map_err(CliError::Usage)?;
+    std::fs::create_dir_all(&args.data_dir)
+        .map_err(|e| CliError::Local(format!("cannot create {}: {e}", args.data_dir.display())))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| CliError::Local(format!("cannot listen on {}: {e}", args.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| CliError::Local(e.to_string()))?;
+    let self_url = format!("http://{addr}");
+
+    let mut registry_config =
+        judicial_registry::Config::for_data_dir(args.data_dir.join("registry"), Seed::Bundled);
+    registry_config.home.home = args.home.to_ascii_uppercase();
+    registry_config.home.utc_offset = utc_offset;
+    let limits = Limits::from(&registry_config.common);
+    let shutdown = Shutdown::new();
+    shutdown.on_signals();
+
+    let registry = std::sync::Arc::new(
+        judicial_registry::Registry::open(&registry_config)
+            .await
+            .map_err(|e| CliError::Local(format!("registry: {e}")))?,
+    );
+    let (health, health_service) = tonic_health::server::health_reporter();
+    let mut routes = RoutesBuilder::default();
+    routes.add_service(health_service);
+    judicial_server::stack::add_reflection(&mut routes);
+    judicial_registry::add_routes(
+        registry.clone(),
+        &mut routes,
+        &health,
+        &limits,
+        shutdown.clone(),
+    )
+    .await;
+
+    // The router and notifier follow the registry over gRPC on this same
+    // port, exactly as they do when deployed apart.
+    let follow = || {
+        judicial_client::connect_lazy(&self_url, &Default::default())
+            .map_err(|e| CliError::Local(e.to_string()))
+    };
+    let mut router_config = judicial_router::Config::following(self_url.clone());
+    router_config.home = registry_config.home.clone();
+    judicial_router::add_routes(
+        &router_config,
+        follow()?,
+        &mut routes,
+        &health,
+        &limits,
+        shutdown.clone(),
+    )
+    .await;
+
+    print_banner(&addr, &args.data_dir, registry.revision());
+    let served = judicial_server::serve(routes.routes(), listener, &limits, None, shutdown).await;
+    registry
+        .close()
+        .map_err(|e| CliError::Local(format!("registry: {e}")))?;
+    served.map_err(|e| CliError::Local(format!("serving {addr}: {e}")))?;
+    eprintln!(
+        "judicial dev: stopped cleanly; data flushed to {}",
+        args.data_dir.display()
+    );
+    Ok(())
+}
+
+fn print_banner(addr: &std::net::SocketAddr, data_dir: &std::path::Path, revision: u64) {
+    let endpoint = if addr.port() == 50051 && addr.ip().is_loopback() {
+        String::new()
+    } else {
+        format!(" --endpoint http://{addr}")
+    };
+    println!(
+        "{} on http://{addr}  (registry, router and notifier; health and reflection)",
+        bold("Judicial Channels dev suite")
+    );
+    println!(
+        "{}",
+        dim(&format!(
+            "data in {} · registry revision {revision} · Ctrl-C stops and flushes",
+            data_dir.display()
+        ))
+    );
+    println!("\nTry, in another terminal:");
+    println!("  judicial{endpoint} route FR civil service-of-documents");
+    println!("  judicial{endpoint} route US criminal extradition --explain");
+    println!("  judicial{endpoint} stats");
+}

@@ -1,1 +1,0 @@
-//! The judicial command-line tool.

@@ -1,0 +1,218 @@
+//! Drives the `judicial` binary against `judicial dev` (real child
+//! processes) and checks answers for records of the bundled dataset.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_judicial");
+
+struct Dev {
+    child: Child,
+    endpoint: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Dev {
+    /// Starts `judicial dev` on an ephemeral port; its banner line (printed
+    /// once the port is bound) tells the address.
+    fn start() -> Dev {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(BIN)
+            .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start judicial dev");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let endpoint = loop {
+            let line = lines.next().expect("judicial dev exited early").unwrap();
+            if let Some(rest) = line.split("dev suite on ").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Dev {
+            child,
+            endpoint,
+            _dir: dir,
+        }
+    }
+
+    fn judicial(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .arg("--endpoint")
+            .arg(&self.endpoint)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.judicial(&[&["--json"], args].concat());
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json output")
+    }
+}
+
+impl Drop for Dev {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn route_stats_and_exit_codes_against_the_dev_suite() {
+    let dev = Dev::start();
+    // --min-revision 1 waits (within the deadline) until the router has the seed.
+    let fr = dev.json(&[
+        "route",
+        "FR",
+        "civil",
+        "service-of-documents",
+        "--on",
+        "2024-06-01",
+        "--min-revision",
+        "1",
+    ]);
+    let primary = &fr["channels"][0];
+    assert_eq!(
+        primary["instrument"], "instruments/cn-fr-civil-1987",
+        "{fr:#}"
+    );
+    assert_eq!(primary["kind"], "bilateral treaty");
+    assert!(
+        primary["home_authority"]
+            .as_str()
+            .unwrap()
+            .contains("Ministry of Justice")
+    );
+    assert_eq!(
+        fr["channels"][1]["instrument"],
+        "instruments/hague-service-1965"
+    );
+    assert_eq!(
+        fr["channels"].as_array().unwrap().last().unwrap()["kind"],
+        "reciprocity"
+    );
+
+    // Before 1988-02-08 (treaty) and 1992-01-01 (Hague Service for China): reciprocity only.
+    let early = dev.json(&[
+        "route",
+        "FR",
+        "civil",
+        "service-of-documents",
+        "--on",
+        "1987-12-01",
+    ]);
+    assert_eq!(early["channels"].as_array().unwrap().len(), 1);
+    assert_eq!(early["channels"][0]["kind"], "reciprocity");
+    let na = early["not_applicable"].as_array().unwrap();
+    assert!(
+        na.iter()
+            .any(|n| n["instrument"] == "instruments/cn-fr-civil-1987"
+                && n["code"] == "NOT_APPLICABLE_REASON_NOT_YET_IN_FORCE")
+    );
+
+    // Hong Kong: an arrangement.
+    let hk = dev.json(&["route", "HK", "civil", "service", "--on", "2024-06-01"]);
+    assert_eq!(hk["channels"][0]["kind"], "arrangement", "{hk:#}");
+
+    // The human table names the treaty too.
+    let text = dev.judicial(&["route", "FR", "civil", "service-of-documents"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("instruments/cn-fr-civil-1987"));
+
+    let stats = dev.json(&["stats"]);
+    assert_eq!(stats["bilateral_treaties_recorded"], 136);
+    assert!(
+        stats["bilateral_treaties_in_force_by_type"]["EXTRADITION"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
+    let text = dev.judicial(&["stats"]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("bilateral treaties certainly in force")
+    );
+
+    // Exit codes: 2 for bad input (usage or rejected), 1 for an unreachable server.
+    assert_eq!(
+        dev.judicial(&["route", "QQ", "civil", "service"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        dev.judicial(&["route", "FR", "civil", "teleportation"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        dev.judicial(&["route", "FR", "civil", "service", "--on", "2023-02-29"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let unreachable = Command::new(BIN)
+        .args(["--endpoint", "http://127.0.0.1:9", "stats"])
+        .output()
+        .unwrap();
+    assert_eq!(unreachable.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unreachable.stderr).contains("127.0.0.1:9"));
+
+    // An import with a bad record changes nothing and exits 2.
+    let before = dev.json(&["stats"])["revision"].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[instruments]]\nid = \"cn-xx-civil-2000\"\nkind = \"bilateral_treaty\"\ntreaty_type = \"civil_commercial\"\ntitle = \"x\"\nsources = [\"s\"]\ncoverage = [{ matter = \"civil_commercial\", assistance = \"service_of_documents\" }]\n[[instruments.parties]]\njurisdiction = \"CN\"\n[[instruments.parties]]\njurisdiction = \"XX\"\n").unwrap();
+    let out = dev.judicial(&["import", bad.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("XX"));
+    assert_eq!(dev.json(&["stats"])["revision"], before);
+
+    // Export, then import the export: nothing changes.
+    let export = dir.path().join("export.toml");
+    assert!(
+        dev.judicial(&["export", "--output", export.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let again = dev.json(&["import", export.to_str().unwrap()]);
+    assert_eq!(
+        (
+            again["created"].as_i64(),
+            again["updated"].as_i64(),
+            again["unchanged"].as_i64()
+        ),
+        (Some(0), Some(0), Some(160))
+    );
+}
+
+#[test]
+fn dev_shuts_down_cleanly_on_sigint() {
+    let mut dev = Dev::start();
+    assert!(dev.judicial(&["health"]).status.success());
+    let pid = dev.child.id() as i32;
+    // Ctrl-C, as a person would press it.
+    let status = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = dev.child.wait().unwrap();
+    assert!(exit.success(), "judicial dev exited with {exit}");
+}
