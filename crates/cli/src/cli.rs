@@ -96,6 +96,20 @@ pub enum Command {
     Changes(ChangesArgs),
     /// Check a service's gRPC health; exits 0 when SERVING.
     Health(HealthArgs),
+    /// Development certificates for mTLS.
+    #[command(subcommand)]
+    Certs(CertsCommand),
+}
+
+/// `judicial certs ...`.
+#[derive(Debug, Subcommand)]
+pub enum CertsCommand {
+    /// Create a development CA, certificates for the three services and a
+    /// reader and a writer client, and a matching policy.toml, in DIR.
+    Init {
+        /// Directory to write into (created if missing; an existing CA is never overwritten).
+        dir: PathBuf,
+    },
 }
 
 /// `judicial dev`.

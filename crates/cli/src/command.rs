@@ -31,6 +31,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Health(args) => admin::health(&ctx, args).await,
         Command::Watch(args) => stream::watch(&ctx, args).await,
         Command::Subscribe(args) => stream::subscribe(&ctx, args).await,
+        Command::Certs(crate::cli::CertsCommand::Init { dir }) => {
+            let files = judicial_server::certs::init(&dir).map_err(CliError::Local)?;
+            for f in &files {
+                println!("wrote {}", f.display());
+            }
+            println!(
+                "\nIdentities are {{registry,router,notifier,reader,writer}}.{}; services take --tls-cert/--tls-key/--tls-client-ca/--policy, clients --tls-ca/--tls-cert/--tls-key.",
+                judicial_server::certs::DOMAIN
+            );
+            Ok(())
+        }
     }
 }
 
@@ -46,6 +57,8 @@ pub enum Service {
     Registry,
     Router,
     Notifier,
+    /// Whatever --endpoint names (health checks).
+    Any,
 }
 
 impl Context {
@@ -55,6 +68,7 @@ impl Context {
             Service::Registry => &self.endpoints.registry_endpoint,
             Service::Router => &self.endpoints.router_endpoint,
             Service::Notifier => &self.endpoints.notifier_endpoint,
+            Service::Any => &None,
         };
         specific
             .clone()

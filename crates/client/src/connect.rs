@@ -11,6 +11,31 @@ pub struct ClientTls {
     pub config: Option<ClientTlsConfig>,
 }
 
+impl ClientTls {
+    /// Client TLS for a service that calls another (router or notifier to
+    /// the registry): trusts `--registry-ca` or else `--tls-client-ca`, and
+    /// presents `--tls-cert`/`--tls-key` as its identity. None without a CA.
+    pub fn from_args(args: &judicial_server::CommonArgs) -> Result<ClientTls, String> {
+        let read = |p: &std::path::Path| {
+            std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        };
+        let Some(ca) = args.registry_ca.as_ref().or(args.tls_client_ca.as_ref()) else {
+            return Ok(ClientTls::default());
+        };
+        let mut config = ClientTlsConfig::new()
+            .ca_certificate(tonic::transport::Certificate::from_pem(read(ca)?));
+        if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+            config = config.identity(tonic::transport::Identity::from_pem(
+                read(cert)?,
+                read(key)?,
+            ));
+        }
+        Ok(ClientTls {
+            config: Some(config),
+        })
+    }
+}
+
 /// Errors building a channel.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {

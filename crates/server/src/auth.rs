@@ -1,7 +1,17 @@
-//! Who is calling: the identity a request carries into the audit trail.
+//! Who is calling and what they may do: the identity in a client
+//! certificate (SAN DNS name, else CN), the roles a policy file grants it,
+//! and a tower layer that enforces the role each method needs.
 
-/// The authenticated identity of a caller, placed in request extensions by
-/// the authentication layer.
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
+
+/// The authenticated identity of a caller, placed in request extensions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal(pub String);
 
@@ -15,4 +25,252 @@ pub fn principal<T>(request: &tonic::Request<T>) -> String {
         .get::<Principal>()
         .map(|p| p.0.clone())
         .unwrap_or_else(|| ANONYMOUS.to_owned())
+}
+
+/// A permission a policy grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Route, get, list, watch, stats, export, audit trail.
+    Reader,
+    /// Registry mutations and import.
+    Writer,
+    /// Notifier subscriptions and events.
+    Subscriber,
+    /// Everything.
+    Admin,
+}
+
+impl Role {
+    fn parse(text: &str) -> Option<Role> {
+        match text {
+            "reader" => Some(Role::Reader),
+            "writer" => Some(Role::Writer),
+            "subscriber" => Some(Role::Subscriber),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    /// Its name in policy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Writer => "writer",
+            Role::Subscriber => "subscriber",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// Which identities hold which roles.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    principals: BTreeMap<String, BTreeSet<Role>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    principals: BTreeMap<String, Vec<String>>,
+}
+
+impl Policy {
+    /// Reads a policy file; errors name the file and the line.
+    pub fn load(path: &Path) -> Result<Policy, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read policy {}: {e}", path.display()))?;
+        Policy::parse(&text).map_err(|e| format!("policy {}: {e}", path.display()))
+    }
+
+    /// Parses a policy: `[principals]` mapping identities to role lists.
+    pub fn parse(text: &str) -> Result<Policy, String> {
+        let file: PolicyFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start].lines().count().max(1));
+            match line {
+                Some(l) => format!("line {l}: {}", e.message()),
+                None => e.message().to_owned(),
+            }
+        })?;
+        let mut principals = BTreeMap::new();
+        for (identity, roles) in file.principals {
+            let mut set = BTreeSet::new();
+            for role in roles {
+                let parsed = Role::parse(&role).ok_or_else(|| {
+                    let line = text.lines().position(|l| l.contains(&format!("\"{identity}\"")) || l.trim_start().starts_with(&identity)).map(|i| i + 1).unwrap_or(0);
+                    format!("line {line}: unknown role {role:?} for {identity:?} (roles: reader, writer, subscriber, admin)")
+                })?;
+                set.insert(parsed);
+            }
+            principals.insert(identity, set);
+        }
+        Ok(Policy { principals })
+    }
+
+    /// Whether `identity` holds `role` (admin holds every role).
+    pub fn allows(&self, identity: &str, role: Role) -> bool {
+        self.principals
+            .get(identity)
+            .is_some_and(|roles| roles.contains(&role) || roles.contains(&Role::Admin))
+    }
+}
+
+/// The role a gRPC method needs; None for health and reflection.
+pub fn required_role(path: &str) -> Option<Role> {
+    let (service, method) = path.trim_start_matches('/').split_once('/')?;
+    match service {
+        "judicial.v1.RegistryService" => Some(match method {
+            "CreateJurisdiction" | "CreateInstrument" | "UpdateInstrument" | "DeleteInstrument"
+            | "ImportDataset" => Role::Writer,
+            _ => Role::Reader,
+        }),
+        "judicial.v1.RouterService" => Some(Role::Reader),
+        "judicial.v1.NotifierService" => Some(Role::Subscriber),
+        _ => None,
+    }
+}
+
+/// The identity in a DER certificate: its first SAN DNS name, else its CN.
+pub fn certificate_identity(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for name in &san.value.general_names {
+            if let x509_parser::extensions::GeneralName::DNSName(dns) = name {
+                return Some((*dns).to_owned());
+            }
+        }
+    }
+    cert.subject()
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok())
+        .map(str::to_owned)
+}
+
+fn identity_of<B>(request: &http::Request<B>) -> Option<String> {
+    let info = request
+        .extensions()
+        .get::<TlsConnectInfo<TcpConnectInfo>>()?;
+    let certs = info.peer_certs()?;
+    certs.first().and_then(|c| certificate_identity(c.as_ref()))
+}
+
+/// Enforces the policy on every request and records the caller's identity.
+#[derive(Debug, Clone, Default)]
+pub struct AuthLayer {
+    policy: Option<Arc<Policy>>,
+}
+
+impl AuthLayer {
+    /// Enforces `policy`; without one, every caller may do everything.
+    pub fn new(policy: Option<Arc<Policy>>) -> Self {
+        AuthLayer { policy }
+    }
+}
+
+impl<S> tower::Layer<S> for AuthLayer {
+    type Service = Auth<S>;
+    fn layer(&self, inner: S) -> Auth<S> {
+        Auth {
+            inner,
+            policy: self.policy.clone(),
+        }
+    }
+}
+
+/// The service [`AuthLayer`] produces.
+#[derive(Debug, Clone)]
+pub struct Auth<S> {
+    inner: S,
+    policy: Option<Arc<Policy>>,
+}
+
+type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
+
+impl<S, B> tower::Service<http::Request<B>> for Auth<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<tonic::body::Body>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<S::Response, S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        let identity = identity_of(&request).unwrap_or_else(|| ANONYMOUS.to_owned());
+        if let (Some(policy), Some(role)) = (&self.policy, required_role(request.uri().path())) {
+            if !policy.allows(&identity, role) {
+                let method = request.uri().path().to_owned();
+                tracing::warn!(principal = %identity, %method, role = role.as_str(), "permission denied");
+                let status = judicial_status(identity, role, &method);
+                return Box::pin(async move { Ok(status.into_http()) });
+            }
+        }
+        request.extensions_mut().insert(Principal(identity));
+        // Take the service that was driven to readiness; leave a clone behind.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(inner.call(request))
+    }
+}
+
+fn judicial_status(identity: String, role: Role, method: &str) -> tonic::Status {
+    crate::status::with_reason(
+        tonic::Code::PermissionDenied,
+        format!(
+            "{identity} lacks the {} role needed for {method}",
+            role.as_str()
+        ),
+        "MISSING_ROLE",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_grants_and_admin_implies_all() {
+        let p = Policy::parse(
+            "[principals]\n\"w.example\" = [\"writer\", \"reader\"]\n\"ops\" = [\"admin\"]\n",
+        )
+        .unwrap();
+        assert!(p.allows("w.example", Role::Writer));
+        assert!(!p.allows("w.example", Role::Subscriber));
+        assert!(p.allows("ops", Role::Subscriber));
+        assert!(!p.allows("stranger", Role::Reader));
+    }
+
+    #[test]
+    fn bad_policies_name_the_line() {
+        let err = Policy::parse("[principals]\n\"a\" = [\"reader\"]\n\"b\" = [\"emperor\"]\n")
+            .unwrap_err();
+        assert!(err.starts_with("line 3:"), "{err}");
+        let err = Policy::parse("[principals]\n\"a\" = [reader]\n").unwrap_err();
+        assert!(err.starts_with("line 2:"), "{err}");
+    }
+
+    #[test]
+    fn methods_need_roles() {
+        assert_eq!(
+            required_role("/judicial.v1.RegistryService/CreateInstrument"),
+            Some(Role::Writer)
+        );
+        assert_eq!(
+            required_role("/judicial.v1.RegistryService/Watch"),
+            Some(Role::Reader)
+        );
+        assert_eq!(
+            required_role("/judicial.v1.NotifierService/AckEvents"),
+            Some(Role::Subscriber)
+        );
+        assert_eq!(required_role("/grpc.health.v1.Health/Check"), None);
+    }
 }

@@ -24,6 +24,12 @@ pub struct CommonArgs {
     #[arg(long, env = "JUDICIAL_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
 
+    /// Address for a plaintext listener that serves only grpc.health.v1, for
+    /// probes that cannot present a client certificate (off when unset;
+    /// allowed on any address since it exposes nothing but health).
+    #[arg(long, env = "JUDICIAL_HEALTH_LISTEN")]
+    pub health_listen: Option<SocketAddr>,
+
     /// Log format.
     #[arg(long, env = "JUDICIAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -39,6 +45,11 @@ pub struct CommonArgs {
     /// CA bundle (PEM) that client certificates must chain to (mTLS).
     #[arg(long, env = "JUDICIAL_TLS_CLIENT_CA")]
     pub tls_client_ca: Option<PathBuf>,
+
+    /// CA (PEM) to trust when this service calls the registry over https
+    /// (router, notifier); defaults to --tls-client-ca.
+    #[arg(long, env = "JUDICIAL_REGISTRY_CA")]
+    pub registry_ca: Option<PathBuf>,
 
     /// Policy file mapping certificate identities to roles.
     #[arg(long, env = "JUDICIAL_POLICY")]

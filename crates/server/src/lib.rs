@@ -4,12 +4,16 @@
 //! stack with its limits.
 
 pub mod auth;
+pub mod certs;
 pub mod config;
+pub mod metrics;
+pub mod security;
 pub mod shutdown;
 pub mod stack;
 pub mod status;
 pub mod telemetry;
 
 pub use config::{CommonArgs, LogFormat};
+pub use security::Security;
 pub use shutdown::Shutdown;
 pub use stack::{Limits, serve};

@@ -7,11 +7,14 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::{Routes, RoutesBuilder};
-use tonic::transport::{Server, ServerTlsConfig};
+use tonic::transport::Server;
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 
+use crate::auth::AuthLayer;
 use crate::config::CommonArgs;
+use crate::metrics::MetricsLayer;
+use crate::security::Security;
 use crate::shutdown::Shutdown;
 
 /// Request limits of a server.
@@ -73,11 +76,16 @@ pub async fn serve(
     routes: Routes,
     listener: TcpListener,
     limits: &Limits,
-    tls: Option<ServerTlsConfig>,
+    security: &Security,
     shutdown: Shutdown,
 ) -> Result<(), tonic::transport::Error> {
     let permits = Arc::new(Semaphore::new(limits.concurrency_limit));
     let stack = ServiceBuilder::new()
+        // Outermost, so every request is counted: shed, denied or served.
+        .layer(MetricsLayer)
+        // Authorization before admission: a caller without the role never
+        // takes a permit. Records the principal for the audit trail.
+        .layer(AuthLayer::new(security.policy.clone()))
         // Load shedding sits above the limit: when every permit is taken the
         // limit is not ready, and the request is answered RESOURCE_EXHAUSTED
         // at once instead of queueing behind the others.
@@ -96,7 +104,7 @@ pub async fn serve(
         .tcp_nodelay(true)
         // Bounds the work one connection can start at once.
         .max_concurrent_streams(Some(512));
-    if let Some(tls) = tls {
+    if let Some(tls) = security.tls.clone() {
         server = server.tls_config(tls)?;
     }
     let incoming = TcpListenerStream::new(listener);
@@ -131,4 +139,42 @@ pub fn check_plaintext_bind(
     Err(format!(
         "refusing to serve plaintext on {addr}: configure --tls-cert/--tls-key, bind a loopback address, or pass --insecure"
     ))
+}
+
+/// Everything a server binary prepares before serving on `listener`: the
+/// plaintext-bind check, TLS and policy, and the metrics exporter.
+pub fn prepare(args: &CommonArgs, listener: &TcpListener) -> Result<Security, String> {
+    let security = Security::from_args(args)?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    check_plaintext_bind(addr, security.tls.is_some(), args.insecure)?;
+    if let Some(metrics) = args.metrics_listen {
+        crate::metrics::install(metrics)?;
+    }
+    Ok(security)
+}
+
+/// Serves only `grpc.health.v1` in plaintext on `addr` (for probes that
+/// cannot present a client certificate, such as the kubelet's gRPC probes),
+/// until `shutdown`. `health` must hold just the health service.
+pub async fn spawn_health_listener(
+    addr: Option<std::net::SocketAddr>,
+    health: Routes,
+    shutdown: Shutdown,
+) -> Result<(), String> {
+    let Some(addr) = addr else { return Ok(()) };
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen for health probes on {addr}: {e}"))?;
+    tracing::info!(%addr, "plaintext health-only listener (grpc.health.v1) for probes");
+    tokio::spawn(async move {
+        let incoming = TcpListenerStream::new(listener);
+        let result = Server::builder()
+            .add_routes(health)
+            .serve_with_incoming_shutdown(incoming, async move { shutdown.wait().await })
+            .await;
+        if let Err(e) = result {
+            tracing::error!("health listener failed: {e}");
+        }
+    });
+    Ok(())
 }

@@ -112,6 +112,25 @@ impl RouterHandle {
         handle
     }
 
+    /// Starts a router with TLS on its own port: `connect` builds the
+    /// (TLS) channel used to wait for its health.
+    pub async fn start_secured(
+        config: judicial_router::Config,
+        connect: impl Fn(SocketAddr) -> Channel,
+    ) -> RouterHandle {
+        let listener = loopback_listener().await;
+        let addr = listener.local_addr().unwrap();
+        let shutdown = Shutdown::new();
+        let task = tokio::spawn(judicial_router::run(config, listener, shutdown.clone()));
+        let handle = RouterHandle {
+            addr,
+            shutdown,
+            task,
+        };
+        wait_serving_on(connect(addr), "judicial.v1.RouterService").await;
+        handle
+    }
+
     /// A client of this router.
     pub fn client(&self) -> RouterServiceClient<Channel> {
         RouterServiceClient::new(channel(self.addr))
@@ -127,10 +146,15 @@ impl RouterHandle {
 /// Waits until `service` on `addr` reports SERVING, using the health Watch
 /// stream (the server pushes each status change; nothing is polled).
 pub async fn wait_serving(addr: SocketAddr, service: &str) {
+    wait_serving_on(channel(addr), service).await
+}
+
+/// Like [`wait_serving`], over a given channel (for TLS).
+pub async fn wait_serving_on(channel: Channel, service: &str) {
     use tokio_stream::StreamExt;
     use tonic_health::pb::health_check_response::ServingStatus;
     use tonic_health::pb::health_client::HealthClient;
-    let mut health = HealthClient::new(channel(addr));
+    let mut health = HealthClient::new(channel);
     let request = tonic_health::pb::HealthCheckRequest {
         service: service.into(),
     };

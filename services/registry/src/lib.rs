@@ -51,8 +51,17 @@ pub async fn run(
     shutdown: Shutdown,
 ) -> anyhow_like::Result<()> {
     let limits = Limits::from(&config.common);
+    let security = judicial_server::stack::prepare(&config.common, &listener)?;
     let registry = Arc::new(Registry::open(&config).await?);
     let (health, health_service) = tonic_health::server::health_reporter();
+    let mut probes = RoutesBuilder::default();
+    probes.add_service(health_service.clone());
+    judicial_server::stack::spawn_health_listener(
+        config.common.health_listen,
+        probes.routes(),
+        shutdown.clone(),
+    )
+    .await?;
     let mut routes = RoutesBuilder::default();
     routes.add_service(health_service);
     judicial_server::stack::add_reflection(&mut routes);
@@ -66,7 +75,8 @@ pub async fn run(
     .await;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, revision = registry.revision(), data_dir = %config.data_dir.display(), "registry serving");
-    let served = judicial_server::serve(routes.routes(), listener, &limits, None, shutdown).await;
+    let served =
+        judicial_server::serve(routes.routes(), listener, &limits, &security, shutdown).await;
     registry.close()?;
     tracing::info!("registry stopped; store flushed");
     served?;

@@ -86,6 +86,7 @@ impl Registry {
                 .await?;
             tracing::info!(revision = committed.revision, instruments = n, seed = %what, "seeded empty data directory");
         }
+        metrics::gauge!("judicial_registry_revision").set(store.revision() as f64);
         Ok(Registry {
             store,
             home: config.home.home.clone(),

@@ -61,8 +61,20 @@ pub async fn run(
     shutdown: Shutdown,
 ) -> Result<(), BoxError> {
     let limits = Limits::from(&config.common);
-    let registry = judicial_client::connect_lazy(&config.registry, &Default::default())?;
+    let security = judicial_server::stack::prepare(&config.common, &listener)?;
+    let registry = judicial_client::connect_lazy(
+        &config.registry,
+        &judicial_client::ClientTls::from_args(&config.common)?,
+    )?;
     let (health, health_service) = tonic_health::server::health_reporter();
+    let mut probes = RoutesBuilder::default();
+    probes.add_service(health_service.clone());
+    judicial_server::stack::spawn_health_listener(
+        config.common.health_listen,
+        probes.routes(),
+        shutdown.clone(),
+    )
+    .await?;
     let mut routes = RoutesBuilder::default();
     routes.add_service(health_service);
     judicial_server::stack::add_reflection(&mut routes);
@@ -76,7 +88,7 @@ pub async fn run(
     )
     .await;
     tracing::info!(addr = %listener.local_addr()?, registry = %config.registry, home = %config.home.home, "router serving");
-    judicial_server::serve(routes.routes(), listener, &limits, None, shutdown).await?;
+    judicial_server::serve(routes.routes(), listener, &limits, &security, shutdown).await?;
     tracing::info!("router stopped");
     Ok(())
 }

@@ -165,8 +165,13 @@ impl Router {
                 tracing::debug!(revision, changes = changes.len(), "view updated");
                 self.publish(view);
             }
-            FollowEvent::Progress { .. } => self.heard(),
+            FollowEvent::Progress { revision } => {
+                metrics::gauge!("judicial_router_lag_revisions")
+                    .set(revision.saturating_sub(self.revision()) as f64);
+                self.heard()
+            }
             FollowEvent::Disconnected { error } => {
+                metrics::gauge!("judicial_router_stale").set(1.0);
                 if self.connected.swap(false, Ordering::AcqRel) {
                     tracing::warn!(
                         revision = self.revision(),
@@ -178,6 +183,7 @@ impl Router {
     }
 
     fn heard(&self) {
+        metrics::gauge!("judicial_router_stale").set(0.0);
         self.last_contact_ms
             .store(self.started.elapsed().as_millis() as u64, Ordering::Release);
         if !self.connected.swap(true, Ordering::AcqRel) {
@@ -190,6 +196,7 @@ impl Router {
         self.view.store(Arc::new(view));
         self.heard();
         self.applied.send_replace(revision);
+        metrics::gauge!("judicial_router_view_revision").set(revision as f64);
     }
 
     /// The revision applied.

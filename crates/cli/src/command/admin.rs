@@ -378,7 +378,7 @@ pub async fn changes(ctx: &Context, args: ChangesArgs) -> Result<(), CliError> {
 /// `judicial health`.
 pub async fn health(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
     use tonic_health::pb::health_check_response::ServingStatus;
-    let (url, channel) = ctx.channel(Service::Registry)?;
+    let (url, channel) = ctx.channel(Service::Any)?;
     let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
     let status = client
         .check(ctx.request(tonic_health::pb::HealthCheckRequest {

@@ -79,7 +79,14 @@ pub async fn run(args: DevArgs) -> Result<(), CliError> {
     .await;
 
     print_banner(&addr, &args.data_dir, registry.revision());
-    let served = judicial_server::serve(routes.routes(), listener, &limits, None, shutdown).await;
+    let served = judicial_server::serve(
+        routes.routes(),
+        listener,
+        &limits,
+        &judicial_server::Security::default(),
+        shutdown,
+    )
+    .await;
     registry
         .close()
         .map_err(|e| CliError::Local(format!("registry: {e}")))?;
