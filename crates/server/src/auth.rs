@@ -205,13 +205,13 @@ where
 
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         let identity = identity_of(&request).unwrap_or_else(|| ANONYMOUS.to_owned());
-        if let (Some(policy), Some(role)) = (&self.policy, required_role(request.uri().path())) {
-            if !policy.allows(&identity, role) {
-                let method = request.uri().path().to_owned();
-                tracing::warn!(principal = %identity, %method, role = role.as_str(), "permission denied");
-                let status = judicial_status(identity, role, &method);
-                return Box::pin(async move { Ok(status.into_http()) });
-            }
+        if let (Some(policy), Some(role)) = (&self.policy, required_role(request.uri().path()))
+            && !policy.allows(&identity, role)
+        {
+            let method = request.uri().path().to_owned();
+            tracing::warn!(principal = %identity, %method, role = role.as_str(), "permission denied");
+            let status = judicial_status(identity, role, &method);
+            return Box::pin(async move { Ok(status.into_http()) });
         }
         request.extensions_mut().insert(Principal(identity));
         // Take the service that was driven to readiness; leave a clone behind.

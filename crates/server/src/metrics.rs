@@ -98,7 +98,7 @@ where
                     .get("grpc-status")
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.parse::<i32>().ok())
-                    .map(|c| tonic::Code::from(c))
+                    .map(tonic::Code::from)
                     .unwrap_or(tonic::Code::Ok),
                 // Only load shedding fails at this layer.
                 Err(_) => tonic::Code::ResourceExhausted,
