@@ -58,10 +58,10 @@ async fn metrics_move_with_traffic_and_overload_is_shed() {
     // The exporter starts in the background; wait (bounded) until it answers.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     let first = loop {
-        if let Some(body) = scrape(metrics_addr).await {
-            if body.contains("grpc_server_handled_total") {
-                break body;
-            }
+        if let Some(body) = scrape(metrics_addr).await
+            && body.contains("grpc_server_handled_total")
+        {
+            break body;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
