@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::{Routes, RoutesBuilder};
 use tonic::transport::Server;
+use tonic::transport::server::TcpIncoming;
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 
@@ -107,7 +107,12 @@ pub async fn serve(
     if let Some(tls) = security.tls.clone() {
         server = server.tls_config(tls)?;
     }
-    let incoming = TcpListenerStream::new(listener);
+    // serve_with_incoming does not apply the builder's TCP options: set them
+    // on the incoming stream (without NODELAY, small responses wait ~40 ms
+    // for the peer's delayed ACK).
+    let incoming = TcpIncoming::from(listener)
+        .with_nodelay(Some(true))
+        .with_keepalive(Some(Duration::from_secs(60)));
     let signal = shutdown.clone();
     let serving = server
         .layer(stack)
@@ -167,7 +172,7 @@ pub async fn spawn_health_listener(
         .map_err(|e| format!("cannot listen for health probes on {addr}: {e}"))?;
     tracing::info!(%addr, "plaintext health-only listener (grpc.health.v1) for probes");
     tokio::spawn(async move {
-        let incoming = TcpListenerStream::new(listener);
+        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         let result = Server::builder()
             .add_routes(health)
             .serve_with_incoming_shutdown(incoming, async move { shutdown.wait().await })

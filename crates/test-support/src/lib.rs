@@ -2,6 +2,8 @@
 //! benchmarks. The listener is bound before the server task is spawned, so a
 //! client can connect at once: no sleeps, no polling for readiness.
 
+pub mod notifier;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
