@@ -306,4 +306,8 @@ pub struct HealthArgs {
     /// Service name (judicial.v1.RegistryService, ...); empty for the server.
     #[arg(long, default_value = "")]
     pub service: String,
+    /// Wait (up to --timeout) until the service reports SERVING, following
+    /// the server's health stream instead of polling.
+    #[arg(long)]
+    pub wait: bool,
 }

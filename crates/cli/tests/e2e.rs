@@ -216,3 +216,60 @@ fn dev_shuts_down_cleanly_on_sigint() {
     let exit = dev.child.wait().unwrap();
     assert!(exit.success(), "judicial dev exited with {exit}");
 }
+
+#[test]
+fn subscribe_receives_a_change_made_with_the_cli() {
+    let dev = Dev::start();
+    // The notifier derives events only after its first sync; wait for it.
+    let ready = dev.judicial(&[
+        "health",
+        "--service",
+        "judicial.v1.NotifierService",
+        "--wait",
+    ]);
+    assert!(
+        ready.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ready.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.toml");
+    std::fs::write(
+        &file,
+        "[[instruments]]\nid = \"cn-de-civil-2030\"\nkind = \"bilateral_treaty\"\ntreaty_type = \"civil_commercial\"\ntitle = \"test treaty\"\nsources = [\"e2e\"]\ncoverage = [{ matter = \"civil_commercial\", assistance = \"service_of_documents\" }]\n[[instruments.parties]]\njurisdiction = \"CN\"\n[[instruments.parties]]\njurisdiction = \"DE\"\n",
+    )
+    .unwrap();
+    let created = dev.judicial(&[
+        "instruments",
+        "create",
+        file.to_str().unwrap(),
+        "--reason",
+        "e2e",
+    ]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    // A subscription from the earliest event sees the creation first.
+    let out = dev.judicial(&[
+        "--json",
+        "subscribe",
+        "ministry-x",
+        "--counterpart",
+        "DE",
+        "--start",
+        "earliest",
+        "--limit",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let event: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(event["type"], "judicial.v1.instrument.created", "{event:#}");
+    assert_eq!(event["subject"], "instruments/cn-de-civil-2030");
+}

@@ -1,1 +1,161 @@
-//! The notifier service.
+//! The notifier service: follows the registry and turns its changes, and
+//! dates that arrive (entry into force, termination), into a durable,
+//! gapless event log in sled; subscribers receive matching events at least
+//! once, in order, with cumulative acknowledgements and replay.
+//!
+//! The logic lives in [`Notifier`] and speaks domain types; [`grpc`] adapts
+//! it to `judicial.v1.NotifierService`. How events are derived is in
+//! [`derive`], how each is derived exactly once across restarts in
+//! [`follow`], and the storage layout in [`storage`].
+
+pub mod clock;
+pub mod config;
+pub mod delivery;
+pub mod derive;
+pub mod error;
+pub mod event;
+pub mod follow;
+pub mod grpc;
+pub mod notifier;
+pub mod storage;
+pub mod subscription;
+pub mod view;
+
+use std::sync::Arc;
+
+use judicial_proto::v1::notifier_service_server::NotifierServiceServer;
+use judicial_server::{Limits, Shutdown};
+use tokio::net::TcpListener;
+use tonic::service::RoutesBuilder;
+use tonic::transport::Channel;
+
+pub use clock::{Clock, ManualClock};
+pub use config::Config;
+pub use error::NotifierError;
+pub use event::{Event, EventFilter, EventType};
+pub use notifier::Notifier;
+
+/// A boxed error.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Opens the notifier's store, starts following the registry on `registry`,
+/// and adds the notifier's gRPC service to `routes`. Health is NOT_SERVING
+/// until the first registry snapshot is durably applied, and again if the
+/// store fails. Call
+/// [`Notifier::close`] after serving stops.
+pub async fn add_routes(
+    config: &Config,
+    registry: Channel,
+    routes: &mut RoutesBuilder,
+    health: &tonic_health::server::HealthReporter,
+    limits: &Limits,
+    shutdown: Shutdown,
+) -> Result<Arc<Notifier>, BoxError> {
+    let notifier = Notifier::open(config)?;
+    health
+        .set_not_serving::<NotifierServiceServer<grpc::NotifierGrpc>>()
+        .await;
+    let reporter = health.clone();
+    notifier.follow(registry, shutdown.clone(), move || {
+        tokio::spawn(async move {
+            reporter
+                .set_serving::<NotifierServiceServer<grpc::NotifierGrpc>>()
+                .await
+        });
+    });
+    let mut failures = notifier.failures();
+    let reporter = health.clone();
+    tokio::spawn(async move {
+        if failures.wait_for(|failed| *failed).await.is_ok() {
+            reporter
+                .set_not_serving::<NotifierServiceServer<grpc::NotifierGrpc>>()
+                .await;
+        }
+    });
+    spawn_backlog_metrics(notifier.clone(), shutdown.clone());
+    let service = NotifierServiceServer::new(grpc::NotifierGrpc::new(notifier.clone(), shutdown))
+        .max_decoding_message_size(limits.max_message_bytes)
+        .max_encoding_message_size(limits.max_message_bytes);
+    routes.add_service(service);
+    Ok(notifier)
+}
+
+/// Publishes `judicial_notifier_backlog{subscription}` and the log's last
+/// sequence every few seconds until the notifier stops.
+fn spawn_backlog_metrics(notifier: Arc<Notifier>, shutdown: Shutdown) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = shutdown.wait() => return,
+            }
+            for (subscription, backlog) in notifier.backlogs() {
+                metrics::gauge!("judicial_notifier_backlog", "subscription" => subscription)
+                    .set(backlog as f64);
+            }
+            metrics::gauge!("judicial_notifier_last_sequence").set(notifier.last_sequence() as f64);
+            metrics::gauge!("judicial_notifier_registry_revision")
+                .set(notifier.registry_revision() as f64);
+        }
+    });
+}
+
+/// Serves the notifier on `listener` until `shutdown` fires; then ends the
+/// streams, stops following the registry and flushes the store.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> Result<(), BoxError> {
+    let limits = Limits::from(&config.common);
+    let security = judicial_server::stack::prepare(&config.common, &listener)?;
+    let registry = judicial_client::connect_lazy(
+        &config.registry,
+        &judicial_client::ClientTls::from_args(&config.common)?,
+    )?;
+    let (health, health_service) = tonic_health::server::health_reporter();
+    let mut probes = RoutesBuilder::default();
+    probes.add_service(health_service.clone());
+    judicial_server::stack::spawn_health_listener(
+        config.common.health_listen,
+        probes.routes(),
+        shutdown.clone(),
+    )
+    .await?;
+    let mut routes = RoutesBuilder::default();
+    routes.add_service(health_service);
+    judicial_server::stack::add_reflection(&mut routes);
+    let notifier = add_routes(
+        &config,
+        registry,
+        &mut routes,
+        &health,
+        &limits,
+        shutdown.clone(),
+    )
+    .await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        %addr,
+        registry = %config.registry,
+        data_dir = %config.data_dir.display(),
+        last_sequence = notifier.last_sequence(),
+        "notifier serving"
+    );
+    let served = judicial_server::serve(
+        routes.routes(),
+        listener,
+        &limits,
+        &security,
+        shutdown.clone(),
+    )
+    .await;
+    // Whatever stopped serving, stop following and deriving before flushing.
+    shutdown.trigger();
+    notifier.stopped().await;
+    notifier.close()?;
+    tracing::info!("notifier stopped; store flushed");
+    served?;
+    Ok(())
+}

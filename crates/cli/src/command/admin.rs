@@ -380,14 +380,35 @@ pub async fn health(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
     use tonic_health::pb::health_check_response::ServingStatus;
     let (url, channel) = ctx.channel(Service::Any)?;
     let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
-    let status = client
-        .check(ctx.request(tonic_health::pb::HealthCheckRequest {
-            service: args.service.clone(),
-        }))
-        .await
-        .map_err(|s| CliError::from_status(&url, s))?
-        .into_inner()
-        .status;
+    let request = tonic_health::pb::HealthCheckRequest {
+        service: args.service.clone(),
+    };
+    let status = if args.wait {
+        let mut stream = client
+            .watch(ctx.request(request))
+            .await
+            .map_err(|s| CliError::from_status(&url, s))?
+            .into_inner();
+        let mut last = ServingStatus::Unknown as i32;
+        while let Some(update) = stream
+            .message()
+            .await
+            .map_err(|s| CliError::from_status(&url, s))?
+        {
+            last = update.status;
+            if last == ServingStatus::Serving as i32 {
+                break;
+            }
+        }
+        last
+    } else {
+        client
+            .check(ctx.request(request))
+            .await
+            .map_err(|s| CliError::from_status(&url, s))?
+            .into_inner()
+            .status
+    };
     let name = ServingStatus::try_from(status)
         .map(|s| s.as_str_name())
         .unwrap_or("UNKNOWN");

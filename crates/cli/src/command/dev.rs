@@ -77,6 +77,19 @@ pub async fn run(args: DevArgs) -> Result<(), CliError> {
         shutdown.clone(),
     )
     .await;
+    let mut notifier_config =
+        judicial_notifier::Config::for_data_dir(args.data_dir.join("notifier"), self_url.clone());
+    notifier_config.home = registry_config.home.clone();
+    let notifier = judicial_notifier::add_routes(
+        &notifier_config,
+        follow()?,
+        &mut routes,
+        &health,
+        &limits,
+        shutdown.clone(),
+    )
+    .await
+    .map_err(|e| CliError::Local(format!("notifier: {e}")))?;
 
     print_banner(&addr, &args.data_dir, registry.revision());
     let served = judicial_server::serve(
@@ -84,9 +97,15 @@ pub async fn run(args: DevArgs) -> Result<(), CliError> {
         listener,
         &limits,
         &judicial_server::Security::default(),
-        shutdown,
+        shutdown.clone(),
     )
     .await;
+    // Stop following and deriving before the stores are flushed and closed.
+    shutdown.trigger();
+    notifier.stopped().await;
+    notifier
+        .close()
+        .map_err(|e| CliError::Local(format!("notifier: {e}")))?;
     registry
         .close()
         .map_err(|e| CliError::Local(format!("registry: {e}")))?;
@@ -119,4 +138,5 @@ fn print_banner(addr: &std::net::SocketAddr, data_dir: &std::path::Path, revisio
     println!("  judicial{endpoint} route FR civil service-of-documents");
     println!("  judicial{endpoint} route US criminal extradition --explain");
     println!("  judicial{endpoint} stats");
+    println!("  judicial{endpoint} subscribe ministry-x --counterpart FR");
 }

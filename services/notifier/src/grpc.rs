@@ -1,0 +1,310 @@
+//! The gRPC adapter: converts messages, calls [`Notifier`], maps errors once.
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use judicial_domain::validation::Violations;
+use judicial_proto::convert;
+use judicial_proto::v1 as pb;
+use judicial_proto::v1::notifier_service_server::NotifierService;
+use judicial_server::Shutdown;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
+use tonic::{Request, Response, Status};
+
+use crate::error::NotifierError;
+use crate::event::Event;
+use crate::notifier::Notifier;
+use crate::subscription::{self, FilterRequest, NewSubscription, StartPosition, Subscription};
+
+/// Default page size when a request leaves it 0.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// Largest page size.
+pub const MAX_PAGE_SIZE: usize = 1000;
+
+/// `judicial.v1.NotifierService` over a [`Notifier`].
+#[derive(Debug, Clone)]
+pub struct NotifierGrpc {
+    notifier: Arc<Notifier>,
+    shutdown: Shutdown,
+}
+
+impl NotifierGrpc {
+    /// Wraps a notifier; `shutdown` ends open event streams.
+    pub fn new(notifier: Arc<Notifier>, shutdown: Shutdown) -> Self {
+        NotifierGrpc { notifier, shutdown }
+    }
+
+    fn filter(
+        &self,
+        f: Option<&pb::SubscriptionFilter>,
+        prefix: &str,
+        v: &mut Violations,
+    ) -> crate::event::EventFilter {
+        let request = f
+            .map(|f| FilterRequest {
+                counterparts: f.counterparts.clone(),
+                event_types: f.event_types.clone(),
+                assistances: f
+                    .assistances
+                    .iter()
+                    .map(|a| convert::assistance_from_proto(*a))
+                    .collect(),
+            })
+            .unwrap_or_default();
+        let known = |code: &str| self.notifier.is_known_jurisdiction(code);
+        request.validate(prefix, &known, v)
+    }
+
+    fn subscription_to_proto(&self, s: &Subscription) -> pb::Subscription {
+        subscription_to_proto(s, self.notifier.backlog(&s.id).unwrap_or(0))
+    }
+}
+
+fn checked<T>(v: Violations, value: T) -> Result<T, Status> {
+    if v.is_empty() {
+        Ok(value)
+    } else {
+        Err(NotifierError::Invalid(v).into())
+    }
+}
+
+/// Extracts `{id}` from `subscriptions/{id}`.
+fn subscription_id<'a>(name: &'a str, field: &str, v: &mut Violations) -> &'a str {
+    match name.strip_prefix("subscriptions/") {
+        Some(id) if !id.is_empty() && !id.contains('/') => id,
+        _ => {
+            v.add(
+                field,
+                format!("{name:?} is not a resource name like subscriptions/ID"),
+            );
+            ""
+        }
+    }
+}
+
+fn page_size(size: i32, v: &mut Violations) -> usize {
+    match size {
+        0 => DEFAULT_PAGE_SIZE,
+        n if n < 0 => {
+            v.add("page_size", "page_size must not be negative");
+            DEFAULT_PAGE_SIZE
+        }
+        n if n as usize > MAX_PAGE_SIZE => {
+            v.add(
+                "page_size",
+                format!("page_size must be at most {MAX_PAGE_SIZE}"),
+            );
+            DEFAULT_PAGE_SIZE
+        }
+        n => n as usize,
+    }
+}
+
+/// Page tokens: `s:{id}` (subscriptions) or `e:{sequence}` (events).
+fn token<'a>(token: &'a str, prefix: &str, v: &mut Violations) -> Option<&'a str> {
+    if token.is_empty() {
+        return None;
+    }
+    let value = token.strip_prefix(prefix).filter(|t| !t.is_empty());
+    if value.is_none() {
+        v.add("page_token", "page_token is not one this server issued");
+    }
+    value
+}
+
+fn start_to_proto(start: StartPosition) -> pb::StartPosition {
+    match start {
+        StartPosition::Earliest => pb::StartPosition::Earliest,
+        StartPosition::Latest => pb::StartPosition::Latest,
+        StartPosition::Sequence(_) => pb::StartPosition::Sequence,
+    }
+}
+
+/// Converts a subscription to the wire, with its backlog.
+pub fn subscription_to_proto(s: &Subscription, backlog: u64) -> pb::Subscription {
+    pb::Subscription {
+        name: s.resource_name(),
+        id: s.id.clone(),
+        filter: Some(pb::SubscriptionFilter {
+            counterparts: s.filter.counterparts.iter().cloned().collect(),
+            event_types: s
+                .filter
+                .event_types
+                .iter()
+                .map(|t| t.as_str().to_owned())
+                .collect(),
+            assistances: s
+                .filter
+                .assistances
+                .iter()
+                .map(|a| convert::assistance_to_proto(*a) as i32)
+                .collect(),
+        }),
+        start_sequence: s.start_sequence,
+        acked_sequence: s.acked_sequence,
+        start: start_to_proto(s.start) as i32,
+        create_time: convert::timestamp_to_proto(s.create_time_ms),
+        delivered_sequence: s.delivered_sequence,
+        backlog,
+    }
+}
+
+/// Converts an event to the wire.
+pub fn event_to_proto(e: Event) -> pb::Event {
+    pb::Event {
+        sequence: e.sequence,
+        id: e.id,
+        source: e.source,
+        r#type: e.event_type.as_str().to_owned(),
+        time: convert::timestamp_to_proto(e.time_ms),
+        subject: e.subject,
+        data: e.data,
+        registry_revision: e.registry_revision,
+        counterparts: e.counterparts,
+        assistances: e
+            .assistances
+            .into_iter()
+            .map(|a| convert::assistance_to_proto(a) as i32)
+            .collect(),
+    }
+}
+
+type EventStream = Pin<Box<dyn Stream<Item = Result<pb::Event, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl NotifierService for NotifierGrpc {
+    async fn create_subscription(
+        &self,
+        request: Request<pb::CreateSubscriptionRequest>,
+    ) -> Result<Response<pb::Subscription>, Status> {
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let given = req.subscription.unwrap_or_default();
+        let (id, field) = if req.subscription_id.is_empty() {
+            (given.id.clone(), "subscription.id")
+        } else {
+            (req.subscription_id.clone(), "subscription_id")
+        };
+        subscription::validate_id(&id, field, &mut v);
+        let filter = self.filter(given.filter.as_ref(), "subscription.filter.", &mut v);
+        let start = match pb::StartPosition::try_from(given.start) {
+            Ok(pb::StartPosition::Unspecified | pb::StartPosition::Latest) => StartPosition::Latest,
+            Ok(pb::StartPosition::Earliest) => StartPosition::Earliest,
+            Ok(pb::StartPosition::Sequence) => {
+                if given.start_sequence == 0 {
+                    v.add(
+                        "subscription.start_sequence",
+                        "start SEQUENCE needs a start_sequence of at least 1",
+                    );
+                }
+                StartPosition::Sequence(given.start_sequence)
+            }
+            Err(_) => {
+                v.add(
+                    "subscription.start",
+                    format!("{} is not a start position", given.start),
+                );
+                StartPosition::Latest
+            }
+        };
+        let new = checked(v, NewSubscription { id, filter, start })?;
+        let created = self.notifier.create_subscription(new).await?;
+        Ok(Response::new(self.subscription_to_proto(&created)))
+    }
+
+    async fn get_subscription(
+        &self,
+        request: Request<pb::GetSubscriptionRequest>,
+    ) -> Result<Response<pb::Subscription>, Status> {
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let id = subscription_id(&req.name, "name", &mut v).to_owned();
+        checked(v, ())?;
+        let s = self.notifier.subscription(&id)?;
+        Ok(Response::new(self.subscription_to_proto(&s)))
+    }
+
+    async fn list_subscriptions(
+        &self,
+        request: Request<pb::ListSubscriptionsRequest>,
+    ) -> Result<Response<pb::ListSubscriptionsResponse>, Status> {
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let size = page_size(req.page_size, &mut v);
+        let after = token(&req.page_token, "s:", &mut v).map(str::to_owned);
+        checked(v, ())?;
+        let (page, next) = self.notifier.subscriptions(after.as_deref(), size);
+        Ok(Response::new(pb::ListSubscriptionsResponse {
+            subscriptions: page.iter().map(|s| self.subscription_to_proto(s)).collect(),
+            next_page_token: next.map(|id| format!("s:{id}")).unwrap_or_default(),
+        }))
+    }
+
+    async fn delete_subscription(
+        &self,
+        request: Request<pb::DeleteSubscriptionRequest>,
+    ) -> Result<Response<()>, Status> {
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let id = subscription_id(&req.name, "name", &mut v).to_owned();
+        checked(v, ())?;
+        self.notifier.delete_subscription(&id).await?;
+        Ok(Response::new(()))
+    }
+
+    type StreamEventsStream = EventStream;
+
+    async fn stream_events(
+        &self,
+        request: Request<pb::StreamEventsRequest>,
+    ) -> Result<Response<Self::StreamEventsStream>, Status> {
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let id = subscription_id(&req.subscription, "subscription", &mut v).to_owned();
+        checked(v, ())?;
+        let rx = self
+            .notifier
+            .stream(&id, req.max_in_flight, self.shutdown.clone())?;
+        let stream =
+            ReceiverStream::new(rx).map(|item| item.map(event_to_proto).map_err(Status::from));
+        Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn ack_events(
+        &self,
+        request: Request<pb::AckEventsRequest>,
+    ) -> Result<Response<pb::AckEventsResponse>, Status> {
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let id = subscription_id(&req.subscription, "subscription", &mut v).to_owned();
+        checked(v, ())?;
+        let acked_sequence = self.notifier.ack(&id, req.sequence).await?;
+        Ok(Response::new(pb::AckEventsResponse { acked_sequence }))
+    }
+
+    async fn list_events(
+        &self,
+        request: Request<pb::ListEventsRequest>,
+    ) -> Result<Response<pb::ListEventsResponse>, Status> {
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let size = page_size(req.page_size, &mut v);
+        let resume = token(&req.page_token, "e:", &mut v).map(|t| t.parse::<u64>());
+        let start = match resume {
+            None => req.start_sequence,
+            Some(Ok(sequence)) => sequence,
+            Some(Err(_)) => {
+                v.add("page_token", "page_token is not one this server issued");
+                0
+            }
+        };
+        let filter = self.filter(req.filter.as_ref(), "filter.", &mut v);
+        checked(v, ())?;
+        let (events, next) = self.notifier.events(start, &filter, size)?;
+        Ok(Response::new(pb::ListEventsResponse {
+            events: events.into_iter().map(event_to_proto).collect(),
+            next_page_token: next.map(|s| format!("e:{s}")).unwrap_or_default(),
+        }))
+    }
+}

@@ -1,0 +1,348 @@
+//! Durable storage on sled: the event log, the registry view events are
+//! derived from, the cursors, and subscriptions.
+//!
+//! Layout (one sled database in the data directory):
+//!
+//! | tree | key | value |
+//! |---|---|---|
+//! | `events` | sequence, u64 big-endian | [`Event`] as JSON |
+//! | `view_instruments` | instrument id | the instrument as last seen, JSON |
+//! | `view_jurisdictions` | code | the jurisdiction as last seen, JSON |
+//! | `subscriptions` | id | [`Subscription`] as JSON |
+//! | `meta` | `registry_revision`, `date_cursor`, `last_sequence`, `first_sequence`, `log_id` | u64/i64 big-endian, text |
+//!
+//! One committer thread owns every write (see [`committer`]): events, the
+//! view entries they were derived from and the cursors advance in one
+//! transaction, flushed before the new events are published to streams —
+//! so after a crash the log, the view and the cursor agree, and deriving
+//! resumes exactly where it stopped. sled's flush survives a crash of the
+//! process (SIGKILL-tested); it does not promise to survive a power loss.
+
+mod committer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use imbl::OrdMap;
+use judicial_domain::{CalendarDate, Instrument, Jurisdiction};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::error::NotifierError;
+use crate::event::{Event, NewEvent};
+use crate::subscription::{NewSubscription, Subscription};
+use crate::view::{Touched, View};
+
+pub(crate) const META_REVISION: &[u8] = b"registry_revision";
+pub(crate) const META_DATE_CURSOR: &[u8] = b"date_cursor";
+pub(crate) const META_LAST_SEQUENCE: &[u8] = b"last_sequence";
+pub(crate) const META_FIRST_SEQUENCE: &[u8] = b"first_sequence";
+pub(crate) const META_LOG_ID: &[u8] = b"log_id";
+
+/// Retention of the event log.
+#[derive(Debug, Clone, Default)]
+pub struct Retention {
+    /// Keep only the newest N events.
+    pub max_events: Option<u64>,
+    /// Drop events older than this many milliseconds.
+    pub max_age_ms: Option<i64>,
+}
+
+/// The cursors and subscriptions as of the last flushed commit.
+#[derive(Debug, Clone, Default)]
+pub struct LogState {
+    /// Oldest retained sequence (`last_sequence + 1` when nothing is retained).
+    pub first_sequence: u64,
+    /// Newest sequence (0 before the first event).
+    pub last_sequence: u64,
+    /// Last registry revision applied; None before the first sync ever.
+    pub registry_revision: Option<u64>,
+    /// Last calendar day whose arriving dates were derived.
+    pub date_cursor: Option<CalendarDate>,
+    /// Prefix of every event id, fixed when the directory is created.
+    pub log_id: String,
+    /// Subscriptions by id.
+    pub subscriptions: OrdMap<String, Arc<Subscription>>,
+}
+
+/// Events derived from one registry revision, a re-sync or a day arriving,
+/// with what must advance atomically with them.
+#[derive(Debug, Clone)]
+pub struct Derivation {
+    /// The events, in order.
+    pub events: Vec<NewEvent>,
+    /// Their CloudEvents time.
+    pub time_ms: i64,
+    /// The view after the derivation.
+    pub view: View,
+    /// View entries to write (from `view`; absent ones are removed).
+    pub touched: Touched,
+    /// The registry revision now applied, if it moved.
+    pub registry_revision: Option<u64>,
+    /// The day now checked, if it moved.
+    pub date_cursor: Option<CalendarDate>,
+}
+
+/// A write for the committer.
+#[derive(Debug)]
+pub(crate) enum Op {
+    Derive(Derivation),
+    CreateSubscription(NewSubscription, i64),
+    DeleteSubscription(String),
+    Ack { id: String, sequence: u64 },
+    Delivered { id: String, sequence: u64 },
+    Retain { now_ms: i64 },
+}
+
+/// What a committed op returns.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    Derived,
+    Subscription(Arc<Subscription>),
+    Deleted,
+    Cursor(u64),
+    Retained,
+}
+
+pub(crate) struct Pending {
+    op: Op,
+    reply: oneshot::Sender<Result<Outcome, NotifierError>>,
+}
+
+/// A handle on the open store; cheap to clone.
+#[derive(Clone)]
+pub struct Storage {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    db: sled::Db,
+    events: sled::Tree,
+    state: Arc<ArcSwap<LogState>>,
+    sequences: watch::Receiver<u64>,
+    queue: Mutex<Option<mpsc::UnboundedSender<Pending>>>,
+    committer: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Storage")
+            .field("path", &self.inner.path)
+            .finish()
+    }
+}
+
+pub(crate) struct Trees {
+    pub(crate) events: sled::Tree,
+    pub(crate) instruments: sled::Tree,
+    pub(crate) jurisdictions: sled::Tree,
+    pub(crate) subscriptions: sled::Tree,
+    pub(crate) meta: sled::Tree,
+}
+
+impl Trees {
+    fn open(db: &sled::Db) -> Result<Trees, sled::Error> {
+        Ok(Trees {
+            events: db.open_tree("events")?,
+            instruments: db.open_tree("view_instruments")?,
+            jurisdictions: db.open_tree("view_jurisdictions")?,
+            subscriptions: db.open_tree("subscriptions")?,
+            meta: db.open_tree("meta")?,
+        })
+    }
+}
+
+pub(crate) fn decode_u64(bytes: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = bytes.len().min(8);
+    buf[..n].copy_from_slice(&bytes[..n]);
+    u64::from_be_bytes(buf)
+}
+
+impl Storage {
+    /// Opens (or creates) the store in `path` and returns it with the view
+    /// it holds. Fails, naming the path, when the directory is locked by
+    /// another process, unreadable or corrupt; never overwrites what it
+    /// cannot read.
+    pub fn open(
+        path: &Path,
+        source: String,
+        retention: Retention,
+    ) -> Result<(Storage, View), NotifierError> {
+        let open_err = |e: sled::Error| NotifierError::Open {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        };
+        let db = sled::Config::new().path(path).open().map_err(open_err)?;
+        let trees = Trees::open(&db).map_err(open_err)?;
+        let (state, view) = load(&trees, path)?;
+        if trees.meta.get(META_LOG_ID).map_err(open_err)?.is_none() {
+            trees
+                .meta
+                .insert(META_LOG_ID, state.log_id.as_bytes())
+                .map_err(open_err)?;
+            db.flush().map_err(open_err)?;
+        }
+        tracing::info!(
+            path = %path.display(),
+            registry_revision = state.registry_revision.unwrap_or(0),
+            last_sequence = state.last_sequence,
+            subscriptions = state.subscriptions.len(),
+            "notifier store opened"
+        );
+        let (seq_tx, seq_rx) = watch::channel(state.last_sequence);
+        let shared = Arc::new(ArcSwap::from_pointee(state));
+        let (tx, rx) = mpsc::unbounded_channel();
+        let events = trees.events.clone();
+        let committer =
+            committer::Committer::new(db.clone(), trees, shared.clone(), seq_tx, source, retention);
+        let handle = std::thread::Builder::new()
+            .name("notifier-committer".into())
+            .spawn(move || committer.run(rx))
+            .map_err(|e| NotifierError::Io(format!("cannot start committer thread: {e}")))?;
+        let storage = Storage {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                db,
+                events,
+                state: shared,
+                sequences: seq_rx,
+                queue: Mutex::new(Some(tx)),
+                committer: Mutex::new(Some(handle)),
+            }),
+        };
+        Ok((storage, view))
+    }
+
+    /// The cursors and subscriptions as of the last flushed commit.
+    pub fn state(&self) -> Arc<LogState> {
+        self.inner.state.load_full()
+    }
+
+    /// The newest durable sequence, pushed after every commit that adds events.
+    pub fn sequences(&self) -> watch::Receiver<u64> {
+        self.inner.sequences.clone()
+    }
+
+    /// Commits an op and waits until it is durable.
+    pub(crate) async fn commit(&self, op: Op) -> Result<Outcome, NotifierError> {
+        let (reply, rx) = oneshot::channel();
+        {
+            let queue = self.inner.queue.lock().expect("queue lock");
+            let Some(queue) = queue.as_ref() else {
+                return Err(NotifierError::Closed);
+            };
+            queue
+                .send(Pending { op, reply })
+                .map_err(|_| NotifierError::Closed)?;
+        }
+        rx.await.map_err(|_| NotifierError::Closed)?
+    }
+
+    /// Up to `limit` durable events with sequence ≥ `from`, in order.
+    pub fn read_events(&self, from: u64, limit: usize) -> Result<Vec<Event>, NotifierError> {
+        // Only what is published is durable: never read past it.
+        let last = *self.inner.sequences.borrow();
+        if from > last || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let range = from.to_be_bytes()..=last.to_be_bytes();
+        for item in self.inner.events.range(range).take(limit) {
+            let (key, value) = item.map_err(|e| NotifierError::Io(e.to_string()))?;
+            out.push(decode(&self.inner.path, "events", &key, &value)?);
+        }
+        Ok(out)
+    }
+
+    /// Stops the committer after it has written everything queued, and
+    /// flushes. Later commits fail with [`NotifierError::Closed`].
+    pub fn close(&self) -> Result<(), NotifierError> {
+        drop(self.inner.queue.lock().expect("queue lock").take());
+        if let Some(handle) = self.inner.committer.lock().expect("committer lock").take() {
+            let _ = handle.join();
+        }
+        self.inner
+            .db
+            .flush()
+            .map_err(|e| NotifierError::Io(e.to_string()))?;
+        Ok(())
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    tree: &str,
+    key: &[u8],
+    value: &[u8],
+) -> Result<T, NotifierError> {
+    serde_json::from_slice(value).map_err(|e| NotifierError::Corrupt {
+        path: path.to_owned(),
+        key: format!("{tree}/{}", String::from_utf8_lossy(key)),
+        detail: e.to_string(),
+    })
+}
+
+fn new_log_id() -> String {
+    // Milliseconds at creation, base 36: ids stay unique if the directory
+    // is ever wiped and the sequence starts again.
+    let mut n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    while n > 0 {
+        out.push(digits[(n % 36) as usize]);
+        n /= 36;
+    }
+    out.reverse();
+    format!("n{}", String::from_utf8(out).unwrap_or_default())
+}
+
+fn load(trees: &Trees, path: &Path) -> Result<(LogState, View), NotifierError> {
+    let io = |e: sled::Error| NotifierError::Open {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
+    let meta = |key: &[u8]| -> Result<Option<u64>, NotifierError> {
+        Ok(trees.meta.get(key).map_err(io)?.map(|v| decode_u64(&v)))
+    };
+    let last_sequence = meta(META_LAST_SEQUENCE)?.unwrap_or(0);
+    let registry_revision = meta(META_REVISION)?;
+    let mut state = LogState {
+        first_sequence: meta(META_FIRST_SEQUENCE)?.unwrap_or(1),
+        last_sequence,
+        registry_revision,
+        date_cursor: meta(META_DATE_CURSOR)?.map(|d| CalendarDate::from_days(d as i64)),
+        log_id: match trees.meta.get(META_LOG_ID).map_err(io)? {
+            Some(v) => String::from_utf8_lossy(&v).into_owned(),
+            None => new_log_id(),
+        },
+        subscriptions: OrdMap::new(),
+    };
+    for item in trees.subscriptions.iter() {
+        let (key, value) = item.map_err(io)?;
+        let s: Subscription = decode(path, "subscriptions", &key, &value)?;
+        state.subscriptions.insert(s.id.clone(), Arc::new(s));
+    }
+    let mut view = View {
+        revision: registry_revision.unwrap_or(0),
+        ..View::default()
+    };
+    for item in trees.jurisdictions.iter() {
+        let (key, value) = item.map_err(io)?;
+        let j: Jurisdiction = decode(path, "view_jurisdictions", &key, &value)?;
+        view.jurisdictions.insert(j.code.clone(), Arc::new(j));
+    }
+    for item in trees.instruments.iter() {
+        let (key, value) = item.map_err(io)?;
+        let i: Instrument = decode(path, "view_instruments", &key, &value)?;
+        view.instruments.insert(i.id.clone(), Arc::new(i));
+    }
+    Ok((state, view))
+}
+
+#[cfg(test)]
+mod tests;
