@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use judicial_proto::v1 as pb;
+use judicial_proto::v1::notifier_service_client::NotifierServiceClient;
 use judicial_proto::v1::registry_service_client::RegistryServiceClient;
 use judicial_proto::v1::router_service_client::RouterServiceClient;
 use judicial_registry::config::Seed;
@@ -156,6 +157,64 @@ async fn mtls_roles_audit_and_followers() {
         answer.channels[0].instrument,
         "instruments/cn-fr-extradition-2007"
     );
+
+    // The notifier follows over mTLS too; a reader (who also subscribes)
+    // receives the next change; a writer without the subscriber role cannot.
+    let notifier_dir = tempfile::tempdir().unwrap();
+    let mut notifier_config = judicial_notifier::Config::for_data_dir(
+        notifier_dir.path(),
+        format!("https://{}", registry.addr),
+    );
+    secure(&mut notifier_config.common, certs.path(), "notifier");
+    let notifier = judicial_test_support::notifier::NotifierHandle::start_secured(
+        notifier_config,
+        tls_channel_factory(certs.path()),
+    )
+    .await;
+    let mut subscriber =
+        NotifierServiceClient::new(tls_channel(notifier.addr, certs.path(), Some("reader")));
+    let subscription = pb::Subscription {
+        id: "ministry-x".into(),
+        start: pb::StartPosition::Latest as i32,
+        ..Default::default()
+    };
+    subscriber
+        .create_subscription(pb::CreateSubscriptionRequest {
+            subscription: Some(subscription),
+            subscription_id: String::new(),
+        })
+        .await
+        .expect("a subscriber may subscribe");
+    let mut denied =
+        NotifierServiceClient::new(tls_channel(notifier.addr, certs.path(), Some("writer")));
+    let err = denied
+        .list_subscriptions(pb::ListSubscriptionsRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    let mut events = subscriber
+        .stream_events(pb::StreamEventsRequest {
+            subscription: "subscriptions/ministry-x".into(),
+            max_in_flight: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    writer
+        .create_instrument(pb::CreateInstrumentRequest {
+            instrument: Some(treaty("cn-fr-extradition-2030")),
+            reason: "second".into(),
+        })
+        .await
+        .unwrap();
+    let event = tokio::time::timeout(Duration::from_secs(20), events.message())
+        .await
+        .expect("an event in time")
+        .unwrap()
+        .unwrap();
+    assert_eq!(event.subject, "instruments/cn-fr-extradition-2030");
+    drop(events);
+    notifier.stop().await.unwrap();
     router.stop().await.unwrap();
     registry.stop().await.unwrap();
 }

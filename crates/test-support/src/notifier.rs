@@ -68,6 +68,27 @@ impl NotifierHandle {
         handle
     }
 
+    /// Starts a notifier with TLS on its own port: `connect` builds the
+    /// (TLS) channel used to wait for its health.
+    pub async fn start_secured(
+        config: Config,
+        connect: impl Fn(std::net::SocketAddr) -> Channel,
+    ) -> NotifierHandle {
+        let listener = loopback_listener().await;
+        let addr = listener.local_addr().unwrap();
+        let shutdown = Shutdown::new();
+        let data_dir = config.data_dir.clone();
+        let task = tokio::spawn(judicial_notifier::run(config, listener, shutdown.clone()));
+        let handle = NotifierHandle {
+            addr,
+            data_dir,
+            shutdown,
+            task,
+        };
+        crate::wait_serving_on(connect(addr), SERVICE).await;
+        handle
+    }
+
     /// The endpoint URL (`http://127.0.0.1:PORT`).
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
