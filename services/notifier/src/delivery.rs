@@ -129,6 +129,13 @@ impl Stream {
                 }
                 for event in to_send {
                     let sequence = event.sequence;
+                    // Time from the event's derivation to its hand-off to this stream.
+                    let age_ms = (std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_millis() as i64)
+                        .unwrap_or(0)
+                        - event.time_ms)
+                        .max(0);
                     tokio::select! {
                         biased;
                         _ = self.token.cancelled() => return End::Replaced,
@@ -139,6 +146,8 @@ impl Stream {
                             }
                         }
                     }
+                    metrics::histogram!("judicial_notifier_delivery_seconds")
+                        .record(age_ms as f64 / 1000.0);
                     in_flight.push_back((sequence, Instant::now()));
                 }
             }
