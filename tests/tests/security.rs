@@ -79,10 +79,12 @@ async fn mtls_roles_audit_and_followers() {
         .get_stats(pb::GetStatsRequest::default())
         .await
         .unwrap_err();
+    // How the refusal surfaces depends on when the client notices the
+    // server's alert (during the handshake, or as a closed connection).
     assert!(
         matches!(
             err.code(),
-            Code::Unavailable | Code::Unknown | Code::Unauthenticated
+            Code::Unavailable | Code::Unknown | Code::Unauthenticated | Code::Cancelled
         ),
         "{err:?}"
     );
