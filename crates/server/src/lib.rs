@@ -4,6 +4,7 @@
 //! stack with its limits.
 
 pub mod auth;
+pub mod binary;
 pub mod certs;
 pub mod config;
 pub mod metrics;

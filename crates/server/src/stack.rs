@@ -183,3 +183,20 @@ pub async fn spawn_health_listener(
     });
     Ok(())
 }
+
+/// The routes every server starts with: health (also on the plaintext probe
+/// listener when `--health-listen` is set) and reflection. Returns the health
+/// reporter for the service to mark itself SERVING.
+pub async fn base_routes(
+    args: &CommonArgs,
+    shutdown: &Shutdown,
+) -> Result<(tonic_health::server::HealthReporter, RoutesBuilder), String> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    let mut probes = RoutesBuilder::default();
+    probes.add_service(health_service.clone());
+    spawn_health_listener(args.health_listen, probes.routes(), shutdown.clone()).await?;
+    let mut routes = RoutesBuilder::default();
+    routes.add_service(health_service);
+    add_reflection(&mut routes);
+    Ok((health, routes))
+}

@@ -66,18 +66,8 @@ pub async fn run(
         &config.registry,
         &judicial_client::ClientTls::from_args(&config.common)?,
     )?;
-    let (health, health_service) = tonic_health::server::health_reporter();
-    let mut probes = RoutesBuilder::default();
-    probes.add_service(health_service.clone());
-    judicial_server::stack::spawn_health_listener(
-        config.common.health_listen,
-        probes.routes(),
-        shutdown.clone(),
-    )
-    .await?;
-    let mut routes = RoutesBuilder::default();
-    routes.add_service(health_service);
-    judicial_server::stack::add_reflection(&mut routes);
+    let (health, mut routes) =
+        judicial_server::stack::base_routes(&config.common, &shutdown).await?;
     add_routes(
         &config,
         registry,
