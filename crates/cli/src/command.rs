@@ -34,9 +34,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Certs(crate::cli::CertsCommand::Init { dir }) => {
             let files = judicial_server::certs::init(&dir).map_err(CliError::Local)?;
             for f in &files {
-                println!("wrote {}", f.display());
+                crate::outln!("wrote {}", f.display());
             }
-            println!(
+            crate::outln!(
                 "\nIdentities are {{registry,router,notifier,reader,writer}}.{}; services take --tls-cert/--tls-key/--tls-client-ca/--policy, clients --tls-ca/--tls-cert/--tls-key.",
                 judicial_server::certs::DOMAIN
             );

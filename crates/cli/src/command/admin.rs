@@ -103,7 +103,7 @@ pub async fn instruments(ctx: &Context, cmd: InstrumentsCommand) -> Result<(), C
                     d.display_title().to_owned(),
                 ]);
             }
-            println!("{t}\n{} instruments", all.len());
+            crate::outln!("{t}\n{} instruments", all.len());
         }
         InstrumentsCommand::Get { id } => {
             let i = client
@@ -121,11 +121,13 @@ pub async fn instruments(ctx: &Context, cmd: InstrumentsCommand) -> Result<(), C
                     jurisdictions: Vec::new(),
                     instruments: vec![d],
                 };
-                println!(
+                crate::outln!(
                     "# instruments/{} · revision {} · etag {}",
-                    i.id, i.revision, i.etag
+                    i.id,
+                    i.revision,
+                    i.etag
                 );
-                print!("{}", judicial_dataset::to_toml(&dataset));
+                crate::out!("{}", judicial_dataset::to_toml(&dataset));
             }
         }
         InstrumentsCommand::Create { file, reason } => {
@@ -140,7 +142,7 @@ pub async fn instruments(ctx: &Context, cmd: InstrumentsCommand) -> Result<(), C
                     .await
                     .map_err(fail)?
                     .into_inner();
-                println!("created {} at revision {}", created.name, created.revision);
+                crate::outln!("created {} at revision {}", created.name, created.revision);
             }
         }
         InstrumentsCommand::Update {
@@ -168,9 +170,11 @@ pub async fn instruments(ctx: &Context, cmd: InstrumentsCommand) -> Result<(), C
                 .await
                 .map_err(fail)?
                 .into_inner();
-            println!(
+            crate::outln!(
                 "updated {} at revision {} (etag {})",
-                updated.name, updated.revision, updated.etag
+                updated.name,
+                updated.revision,
+                updated.etag
             );
         }
         InstrumentsCommand::Delete { id, etag, reason } => {
@@ -183,7 +187,7 @@ pub async fn instruments(ctx: &Context, cmd: InstrumentsCommand) -> Result<(), C
                 .delete_instrument(ctx.request(request))
                 .await
                 .map_err(fail)?;
-            println!("deleted {}", instrument_name(&id));
+            crate::outln!("deleted {}", instrument_name(&id));
         }
     }
     Ok(())
@@ -220,7 +224,7 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<(), CliError> {
             &json!({"revision": r.revision, "created": r.created, "updated": r.updated, "unchanged": r.unchanged}),
         );
     } else {
-        println!(
+        crate::outln!(
             "imported {}: {} created, {} updated, {} unchanged; registry at revision {}",
             args.path.display(),
             r.created,
@@ -263,7 +267,7 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliError> {
                 path.display()
             );
         }
-        None => print!("{text}"),
+        None => crate::out!("{text}"),
     }
     Ok(())
 }
@@ -298,13 +302,13 @@ pub async fn stats(ctx: &Context, args: StatsArgs) -> Result<(), CliError> {
         .iter()
         .map(|(t, n)| format!("{n} {}", t.to_ascii_lowercase().replace('_', " ")))
         .collect();
-    println!(
+    crate::outln!(
         "{} as of {} (registry revision {})",
         bold("Judicial assistance"),
         output::date(&s.as_of),
         s.revision
     );
-    println!(
+    crate::outln!(
         "{in_force_treaties} bilateral treaties certainly in force with {} states: {}",
         s.counterpart_states,
         breakdown.join(", ")
@@ -325,7 +329,7 @@ pub async fn stats(ctx: &Context, args: StatsArgs) -> Result<(), CliError> {
     ] {
         t.add_row(vec![name.to_owned(), n.to_string()]);
     }
-    println!("{t}");
+    crate::outln!("{t}");
     Ok(())
 }
 
@@ -368,9 +372,9 @@ pub async fn changes(ctx: &Context, args: ChangesArgs) -> Result<(), CliError> {
             c.reason.clone(),
         ]);
     }
-    println!("{t}");
+    crate::outln!("{t}");
     if !page.next_page_token.is_empty() {
-        println!("(more: raise --limit or narrow --filter)");
+        crate::outln!("(more: raise --limit or narrow --filter)");
     }
     Ok(())
 }
@@ -412,7 +416,7 @@ pub async fn health(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
     let name = ServingStatus::try_from(status)
         .map(|s| s.as_str_name())
         .unwrap_or("UNKNOWN");
-    println!(
+    crate::outln!(
         "{}{}: {name}",
         url,
         if args.service.is_empty() {

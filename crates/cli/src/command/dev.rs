@@ -123,20 +123,20 @@ fn print_banner(addr: &std::net::SocketAddr, data_dir: &std::path::Path, revisio
     } else {
         format!(" --endpoint http://{addr}")
     };
-    println!(
+    crate::outln!(
         "{} on http://{addr}  (registry, router and notifier; health and reflection)",
         bold("Judicial Channels dev suite")
     );
-    println!(
+    crate::outln!(
         "{}",
         dim(&format!(
             "data in {} · registry revision {revision} · Ctrl-C stops and flushes",
             data_dir.display()
         ))
     );
-    println!("\nTry, in another terminal:");
-    println!("  judicial{endpoint} route FR civil service-of-documents");
-    println!("  judicial{endpoint} route US criminal extradition --explain");
-    println!("  judicial{endpoint} stats");
-    println!("  judicial{endpoint} subscribe ministry-x --counterpart FR");
+    crate::outln!("\nTry, in another terminal:");
+    crate::outln!("  judicial{endpoint} route FR civil service-of-documents");
+    crate::outln!("  judicial{endpoint} route US criminal extradition --explain");
+    crate::outln!("  judicial{endpoint} stats");
+    crate::outln!("  judicial{endpoint} subscribe ministry-x --counterpart FR");
 }

@@ -47,7 +47,7 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
         output::json(&route_json(&answer));
         return Ok(());
     }
-    println!(
+    crate::outln!(
         "{} {} · {} · {} · on {} · registry revision {}",
         bold("Channels with"),
         bold(&answer.counterpart),
@@ -58,7 +58,7 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
     );
     if answer.stale {
         let age = answer.view_age.as_ref().map(|d| d.seconds).unwrap_or(0);
-        println!(
+        crate::outln!(
             "{}",
             yellow(&format!(
                 "warning: the router has lost the registry; this answer is from a view {age}s old"
@@ -66,17 +66,17 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
         );
     }
     for (i, c) in answer.channels.iter().enumerate() {
-        println!();
+        crate::outln!();
         let label = output::channel_kind(c.kind).to_uppercase();
         let head = if i == 0 {
             green(&format!("{}. {label}", i + 1))
         } else {
             format!("{}. {label}", i + 1)
         };
-        println!("{}  {}", bold(&head), c.title);
+        crate::outln!("{}  {}", bold(&head), c.title);
         let field = |name: &str, value: &str| {
             if !value.is_empty() {
-                println!("   {:<14}{}", dim(name), value);
+                crate::outln!("   {:<14}{}", dim(name), value);
             }
         };
         field("instrument", &c.instrument);
@@ -95,7 +95,7 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
         }
     }
     if !answer.not_applicable.is_empty() {
-        println!("\n{}", bold("Not applicable"));
+        crate::outln!("\n{}", bold("Not applicable"));
         let mut t = output::table(&["instrument", "reason"]);
         for n in &answer.not_applicable {
             t.add_row(vec![
@@ -103,7 +103,7 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
                 n.reason.clone(),
             ]);
         }
-        println!("{t}");
+        crate::outln!("{t}");
     }
     Ok(())
 }
@@ -185,7 +185,7 @@ pub async fn coverage(ctx: &Context, args: CoverageArgs) -> Result<(), CliError>
         .iter()
         .filter(|e| e.primary_kind != pb::ChannelKind::Reciprocity as i32)
         .collect();
-    println!(
+    crate::outln!(
         "{} for {} ({}) on {}: {} of {} jurisdictions have an instrument; the rest rely on reciprocity",
         bold("Primary channels"),
         assistance.as_str().replace('_', " "),
@@ -208,6 +208,6 @@ pub async fn coverage(ctx: &Context, args: CoverageArgs) -> Result<(), CliError>
             e.title.clone(),
         ]);
     }
-    println!("{t}");
+    crate::outln!("{t}");
     Ok(())
 }

@@ -51,12 +51,12 @@ pub async fn watch(ctx: &Context, args: WatchArgs) -> Result<(), CliError> {
         match event.event {
             Some(Event::Snapshot(s)) => {
                 if ctx.json() {
-                    println!(
+                    crate::outln!(
                         "{}",
                         json!({"revision": revision, "snapshot": {"jurisdictions": s.jurisdictions.len(), "instruments": s.instruments.iter().map(|i| &i.id).collect::<Vec<_>>()}})
                     );
                 } else {
-                    println!(
+                    crate::outln!(
                         "{:>8}  snapshot  {} jurisdictions, {} instruments",
                         revision,
                         s.jurisdictions.len(),
@@ -66,9 +66,9 @@ pub async fn watch(ctx: &Context, args: WatchArgs) -> Result<(), CliError> {
             }
             Some(Event::Synced(_)) => {
                 if ctx.json() {
-                    println!("{}", json!({"revision": revision, "synced": true}));
+                    crate::outln!("{}", json!({"revision": revision, "synced": true}));
                 } else {
-                    println!("{:>8}  {}", revision, bold("synced"));
+                    crate::outln!("{:>8}  {}", revision, bold("synced"));
                 }
             }
             Some(Event::Change(c)) => {
@@ -96,12 +96,12 @@ pub async fn watch(ctx: &Context, args: WatchArgs) -> Result<(), CliError> {
                     None => (String::new(), String::new()),
                 };
                 if ctx.json() {
-                    println!(
+                    crate::outln!(
                         "{}",
                         json!({"revision": revision, "type": kind, "name": name, "title": title})
                     );
                 } else {
-                    println!("{revision:>8}  {kind:<8}  {name}  {}", dim(&title));
+                    crate::outln!("{revision:>8}  {kind:<8}  {name}  {}", dim(&title));
                 }
                 seen += 1;
                 if args.limit.is_some_and(|l| seen >= l) {
@@ -184,12 +184,12 @@ pub async fn subscribe(ctx: &Context, args: SubscribeArgs) -> Result<(), CliErro
         if ctx.json() {
             let data: serde_json::Value =
                 serde_json::from_str(&e.data).unwrap_or(serde_json::Value::String(e.data.clone()));
-            println!(
+            crate::outln!(
                 "{}",
                 json!({"sequence": e.sequence, "id": e.id, "source": e.source, "type": e.r#type, "time_seconds": e.time.map(|t| t.seconds), "subject": e.subject, "data": data})
             );
         } else {
-            println!(
+            crate::outln!(
                 "{:>8}  {:<45}  {}  {}",
                 e.sequence,
                 bold(&e.r#type),
