@@ -159,6 +159,11 @@ pub struct RouteArgs {
     /// A means of transmission you intend (postal, ...).
     #[arg(long)]
     pub transmission: Option<String>,
+    /// Which way the request travels: outgoing (we ask them) or incoming
+    /// (they ask us); decides whose objections to a means of transmission
+    /// apply. Default: both apply.
+    #[arg(long)]
+    pub direction: Option<String>,
     /// Wait until the router has applied this registry revision.
     #[arg(long, default_value_t = 0)]
     pub min_revision: u64,

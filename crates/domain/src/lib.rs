@@ -16,7 +16,7 @@ pub use date::{CalendarDate, PartialDate};
 pub use instrument::{CentralAuthority, Coverage, Instrument, Party, Reservation};
 pub use jurisdiction::{Jurisdiction, JurisdictionKind};
 pub use routing::{
-    Channel, NotApplicable, NotApplicableReason, RouteAnswer, RouteError, RouteQuery,
+    Channel, Direction, NotApplicable, NotApplicableReason, RouteAnswer, RouteError, RouteQuery,
 };
 pub use status::Status;
 pub use validation::{FieldViolation, Violations};

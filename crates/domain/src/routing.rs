@@ -62,6 +62,26 @@ pub struct RouteQuery {
     pub transmission: Option<String>,
     /// Whether each channel carries a step-by-step explanation.
     pub explain: bool,
+    /// Which way the request travels; decides whose objections to a means
+    /// of transmission apply.
+    pub direction: Direction,
+}
+
+/// Which way a request travels between the home state and the counterpart.
+///
+/// An objection to a means of transmission (such as an objection under
+/// Art. 10 of the Hague Service Convention to service by post) protects the
+/// objecting state's territory: it binds requests sent *to* that state.
+/// Reservations that exclude a kind of assistance bind both ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    /// Not stated: every objection of either state applies (the cautious answer).
+    #[default]
+    Both,
+    /// The home state requests; the counterpart's objections apply.
+    Outgoing,
+    /// The counterpart requests; the home state's objections apply.
+    Incoming,
 }
 
 impl RouteQuery {
@@ -80,6 +100,7 @@ impl RouteQuery {
             offence: None,
             transmission: None,
             explain: false,
+            direction: Direction::Both,
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use judicial_domain::routing::{Channel, NotApplicableReason, RouteError};
+use judicial_domain::routing::{Channel, Direction, NotApplicableReason, RouteError};
 use judicial_domain::validation::Violations;
 use judicial_domain::{CalendarDate, ChannelKind};
 use judicial_proto::convert;
@@ -97,6 +97,18 @@ fn query(r: &pb::RouteRequest, prefix: &str, v: &mut Violations) -> Query {
         offence: text(&r.offence),
         transmission: text(&r.transmission),
         explain: r.explain,
+        direction: match pb::Direction::try_from(r.direction) {
+            Ok(pb::Direction::Outgoing) => Direction::Outgoing,
+            Ok(pb::Direction::Incoming) => Direction::Incoming,
+            Ok(pb::Direction::Unspecified) => Direction::Both,
+            Err(_) => {
+                v.add(
+                    format!("{prefix}direction"),
+                    format!("unknown direction {}", r.direction),
+                );
+                Direction::Both
+            }
+        },
     }
 }
 

@@ -79,6 +79,8 @@ pub struct Query {
     pub transmission: Option<String>,
     /// Explain each channel.
     pub explain: bool,
+    /// Which way the request travels.
+    pub direction: routing::Direction,
 }
 
 /// The router.
@@ -260,6 +262,7 @@ impl Router {
             offence: query.offence.clone(),
             transmission: query.transmission.clone(),
             explain: query.explain,
+            direction: query.direction,
         };
         let candidates = view.candidates(&q.counterpart);
         let answer = routing::route(&self.home, view, &candidates, &q)?;

@@ -27,7 +27,18 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
         .as_deref()
         .map(|d| parse_date(d, "--on"))
         .transpose()?;
+    let direction = match args.direction.as_deref() {
+        None => pb::Direction::Unspecified,
+        Some("outgoing" | "out") => pb::Direction::Outgoing,
+        Some("incoming" | "in") => pb::Direction::Incoming,
+        Some(other) => {
+            return Err(CliError::Usage(format!(
+                "--direction {other:?}: use outgoing or incoming"
+            )));
+        }
+    };
     let request = pb::RouteRequest {
+        direction: direction as i32,
         counterpart: args.country.to_ascii_uppercase(),
         matter: convert::matter_to_proto(matter) as i32,
         assistance: convert::assistance_to_proto(assistance) as i32,

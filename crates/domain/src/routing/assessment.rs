@@ -7,7 +7,8 @@ use crate::vocabulary::{Assistance, ChannelKind, InstrumentKind};
 use super::explanation::{self, Trace};
 use super::reciprocity;
 use super::{
-    Assessment, Channel, Context, NotApplicable, NotApplicableReason, Offer, Order, Place,
+    Assessment, Channel, Context, Direction, NotApplicable, NotApplicableReason, Offer, Order,
+    Place,
 };
 
 /// Considers one candidate for the query.
@@ -243,8 +244,21 @@ fn applicable(
     } else {
         "transmission"
     };
+    // Objections to a means of transmission bind requests sent to the
+    // objecting state only (see `Direction`).
+    let objecting: &[&Party] = match q.direction {
+        Direction::Both => &[other, home],
+        Direction::Outgoing => &[other],
+        Direction::Incoming => &[home],
+    };
+    let objections_of = || {
+        objecting
+            .iter()
+            .copied()
+            .flat_map(|p| p.reservations.iter().map(move |r| (p, r)))
+    };
     if let Some(t) = ctx.transmission.as_deref() {
-        let objections: Vec<String> = reservations()
+        let objections: Vec<String> = objections_of()
             .filter(|(_, r)| r.excluded_transmissions.iter().any(|x| x == t))
             .map(|(p, r)| {
                 format!(
@@ -259,7 +273,7 @@ fn applicable(
         }
     }
 
-    let excluded: Vec<(&Party, &Reservation, &str)> = reservations()
+    let excluded: Vec<(&Party, &Reservation, &str)> = objections_of()
         .flat_map(|(p, r)| {
             r.excluded_transmissions
                 .iter()

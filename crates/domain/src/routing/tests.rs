@@ -530,3 +530,49 @@ fn an_instrument_passed_twice_counts_once() {
     let answer = route("CN", &world(), &[&t, &t], &q).unwrap();
     assert_eq!(ids(&answer), ["cn-fr-civil-1987", "fallback"]);
 }
+
+#[test]
+fn transmission_objections_bind_requests_sent_to_the_objecting_state() {
+    let instruments = [hague_service()];
+    let ask = |direction, transmission: Option<&str>| {
+        let q = RouteQuery {
+            transmission: transmission.map(str::to_owned),
+            direction,
+            ..query("FR", CivilCommercial, ServiceOfDocuments, "2020-01-01")
+        };
+        ask_with(&instruments, &q)
+    };
+    // China serving in France: France has not objected, so post is open.
+    let out = ask(Direction::Outgoing, None);
+    assert!(
+        out.channels[0].transmission.contains("postal"),
+        "{:?}",
+        out.channels[0]
+    );
+    assert!(
+        !out.channels[0]
+            .conditions
+            .iter()
+            .any(|c| c.contains("postal"))
+    );
+    assert_eq!(
+        ids(&ask(Direction::Outgoing, Some("postal")))[0],
+        "hague-service-1965"
+    );
+    // France serving in China: China's Art. 10 objection bars post.
+    let inc = ask(Direction::Incoming, None);
+    assert!(!inc.channels[0].transmission.contains("postal"));
+    assert!(
+        inc.channels[0]
+            .conditions
+            .iter()
+            .any(|c| c.contains("postal") && c.contains("CN"))
+    );
+    let barred = ask(Direction::Incoming, Some("postal"));
+    assert_eq!(find(&barred, "hague-service-1965").code, R::Reservation);
+    // Unstated direction: the cautious answer, every objection applies.
+    assert_eq!(
+        find(&ask(Direction::Both, Some("postal")), "hague-service-1965").code,
+        R::Reservation
+    );
+}

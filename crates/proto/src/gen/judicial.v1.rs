@@ -2107,6 +2107,11 @@ pub struct RouteRequest {
     /// whose reservations exclude it are reported as not applicable.
     #[prost(string, tag = "8")]
     pub transmission: ::prost::alloc::string::String,
+    /// Which way the request travels. An objection to a means of transmission
+    /// (e.g. under Art. 10 of the Hague Service Convention) binds requests sent
+    /// to the objecting state; unspecified applies both states' objections.
+    #[prost(enumeration = "Direction", tag = "9")]
+    pub direction: i32,
 }
 /// The answer to one query.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -2250,6 +2255,39 @@ pub struct GetCoverageResponse {
     /// The date evaluated.
     #[prost(message, optional, tag = "4")]
     pub on_date: ::core::option::Option<Date>,
+}
+/// Which way a request travels between the home state and the counterpart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum Direction {
+    /// Not stated: both states' objections to means of transmission apply.
+    Unspecified = 0,
+    /// The home state requests assistance from the counterpart.
+    Outgoing = 1,
+    /// The counterpart requests assistance from the home state.
+    Incoming = 2,
+}
+impl Direction {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "DIRECTION_UNSPECIFIED",
+            Self::Outgoing => "DIRECTION_OUTGOING",
+            Self::Incoming => "DIRECTION_INCOMING",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "DIRECTION_UNSPECIFIED" => Some(Self::Unspecified),
+            "DIRECTION_OUTGOING" => Some(Self::Outgoing),
+            "DIRECTION_INCOMING" => Some(Self::Incoming),
+            _ => None,
+        }
+    }
 }
 /// Why a reason an instrument does not apply belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
