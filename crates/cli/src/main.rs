@@ -9,6 +9,11 @@ mod output;
 
 use clap::Parser;
 
+/// mimalloc instead of glibc's malloc: glibc's allocator took about a third
+/// of the CPU in every benchmark scenario (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();

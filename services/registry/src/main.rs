@@ -4,6 +4,11 @@
 use clap::Parser;
 use judicial_registry::{Config, run};
 
+/// mimalloc instead of glibc's malloc: glibc's allocator took about a third
+/// of the CPU in every benchmark scenario (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = Config::parse();
