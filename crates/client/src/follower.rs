@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use judicial_domain::validation::Violations;
 use judicial_domain::{Instrument, Jurisdiction};
 use judicial_proto::convert;
 use judicial_proto::v1 as pb;
@@ -22,6 +21,31 @@ pub enum Change {
     DeleteInstrument(Instrument),
     /// A jurisdiction was deleted.
     DeleteJurisdiction(Jurisdiction),
+}
+
+impl Change {
+    /// Converts one change of a Watch stream; None when it carries no resource.
+    pub fn from_proto(c: &pb::ResourceChange) -> Option<Change> {
+        let delete = c.r#type == pb::ChangeType::Delete as i32;
+        Some(match c.resource.as_ref()? {
+            pb::resource_change::Resource::Instrument(i) => {
+                let i = convert::stored_instrument(i);
+                if delete {
+                    Change::DeleteInstrument(i)
+                } else {
+                    Change::PutInstrument(i)
+                }
+            }
+            pb::resource_change::Resource::Jurisdiction(j) => {
+                let j = convert::stored_jurisdiction(j);
+                if delete {
+                    Change::DeleteJurisdiction(j)
+                } else {
+                    Change::PutJurisdiction(j)
+                }
+            }
+        })
+    }
 }
 
 /// What the follower tells its owner, in order.
@@ -168,15 +192,12 @@ impl Follower {
                 Some(Event::Snapshot(s)) => {
                     let entry =
                         snapshot.get_or_insert_with(|| (event.revision, Vec::new(), Vec::new()));
-                    let mut v = Violations::default();
-                    entry.1.extend(s.jurisdictions.iter().map(|j| {
-                        let mut d = convert::jurisdiction_from_proto(j, "", &mut v);
-                        d.revision = j.revision;
-                        d
-                    }));
+                    entry
+                        .1
+                        .extend(s.jurisdictions.iter().map(convert::stored_jurisdiction));
                     entry
                         .2
-                        .extend(s.instruments.iter().map(|i| instrument(i, &mut v)));
+                        .extend(s.instruments.iter().map(convert::stored_instrument));
                 }
                 Some(Event::Synced(_)) => {
                     let (revision, jurisdictions, instruments) =
@@ -216,28 +237,7 @@ impl Follower {
                             "revision {pending_revision} ended without its last change"
                         ));
                     }
-                    let mut v = Violations::default();
-                    let delete = c.r#type == pb::ChangeType::Delete as i32;
-                    match c.resource {
-                        Some(pb::resource_change::Resource::Instrument(i)) => {
-                            let i = instrument(&i, &mut v);
-                            pending.push(if delete {
-                                Change::DeleteInstrument(i)
-                            } else {
-                                Change::PutInstrument(i)
-                            });
-                        }
-                        Some(pb::resource_change::Resource::Jurisdiction(j)) => {
-                            let mut d = convert::jurisdiction_from_proto(&j, "", &mut v);
-                            d.revision = j.revision;
-                            pending.push(if delete {
-                                Change::DeleteJurisdiction(d)
-                            } else {
-                                Change::PutJurisdiction(d)
-                            });
-                        }
-                        None => {}
-                    }
+                    pending.extend(Change::from_proto(&c));
                     if c.last_in_revision {
                         self.revision = pending_revision;
                         on_event(FollowEvent::Revision {
@@ -255,18 +255,6 @@ impl Follower {
             }
         }
     }
-}
-
-fn instrument(p: &pb::Instrument, v: &mut Violations) -> Instrument {
-    let mut i = convert::instrument_from_proto(p, "", v);
-    i.revision = p.revision;
-    i.etag = p.etag.clone();
-    i.update_time_ms = p
-        .update_time
-        .as_ref()
-        .map(|t| t.seconds * 1000 + i64::from(t.nanos) / 1_000_000)
-        .unwrap_or(0);
-    i
 }
 
 fn classify(status: &tonic::Status) -> Broken {

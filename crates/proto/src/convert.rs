@@ -212,6 +212,35 @@ pub fn timestamp_to_proto(ms: i64) -> Option<prost_types::Timestamp> {
     (ms != 0).then(|| timestamp_from_ms(ms))
 }
 
+/// Converts a wire timestamp to Unix milliseconds (0 when unset).
+pub fn timestamp_ms_from_proto(t: Option<&prost_types::Timestamp>) -> i64 {
+    t.map(|t| t.seconds * 1000 + i64::from(t.nanos) / 1_000_000)
+        .unwrap_or(0)
+}
+
+/// Converts an instrument as a server stored it (from Watch, Get, List or
+/// Export), keeping the server-kept revision, etag and update time that
+/// [`instrument_from_proto`] drops from client input. The server validated
+/// it, so malformed fields are not expected and are skipped.
+pub fn stored_instrument(p: &pb::Instrument) -> Instrument {
+    let mut ignored = Violations::default();
+    Instrument {
+        revision: p.revision,
+        etag: p.etag.clone(),
+        update_time_ms: timestamp_ms_from_proto(p.update_time.as_ref()),
+        ..instrument_from_proto(p, "", &mut ignored)
+    }
+}
+
+/// Converts a jurisdiction as a server stored it, keeping its revision.
+pub fn stored_jurisdiction(p: &pb::Jurisdiction) -> Jurisdiction {
+    let mut ignored = Violations::default();
+    Jurisdiction {
+        revision: p.revision,
+        ..jurisdiction_from_proto(p, "", &mut ignored)
+    }
+}
+
 /// Converts an instrument to the wire.
 pub fn instrument_to_proto(i: &Instrument) -> pb::Instrument {
     pb::Instrument {

@@ -22,9 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use judicial_client::{Change, FollowEvent, Follower, FollowerOptions};
-use judicial_domain::validation::Violations;
-use judicial_domain::{CalendarDate, Instrument, Jurisdiction};
-use judicial_proto::convert;
+use judicial_domain::CalendarDate;
 use judicial_proto::v1 as pb;
 use judicial_proto::v1::registry_service_client::RegistryServiceClient;
 use judicial_server::Shutdown;
@@ -308,7 +306,7 @@ impl Deriver {
             let Some(pb::watch_event::Event::Change(change)) = message.event else {
                 continue;
             };
-            if let Some(c) = change_from_proto(&change) {
+            if let Some(c) = Change::from_proto(&change) {
                 pending.push(c);
             }
             if change.last_in_revision {
@@ -332,46 +330,4 @@ impl Deriver {
             }
         }
     }
-}
-
-/// Converts one watched change to the follower's domain change.
-fn change_from_proto(c: &pb::ResourceChange) -> Option<Change> {
-    let mut v = Violations::default();
-    let delete = c.r#type == pb::ChangeType::Delete as i32;
-    Some(match c.resource.as_ref()? {
-        pb::resource_change::Resource::Instrument(i) => {
-            let i = instrument(i, &mut v);
-            if delete {
-                Change::DeleteInstrument(i)
-            } else {
-                Change::PutInstrument(i)
-            }
-        }
-        pb::resource_change::Resource::Jurisdiction(j) => {
-            let j = jurisdiction(j, &mut v);
-            if delete {
-                Change::DeleteJurisdiction(j)
-            } else {
-                Change::PutJurisdiction(j)
-            }
-        }
-    })
-}
-
-fn instrument(p: &pb::Instrument, v: &mut Violations) -> Instrument {
-    let mut i = convert::instrument_from_proto(p, "", v);
-    i.revision = p.revision;
-    i.etag = p.etag.clone();
-    i.update_time_ms = p
-        .update_time
-        .as_ref()
-        .map(|t| t.seconds * 1000 + i64::from(t.nanos) / 1_000_000)
-        .unwrap_or(0);
-    i
-}
-
-fn jurisdiction(p: &pb::Jurisdiction, v: &mut Violations) -> Jurisdiction {
-    let mut j = convert::jurisdiction_from_proto(p, "", v);
-    j.revision = p.revision;
-    j
 }

@@ -37,13 +37,6 @@ fn load(path: &Path) -> Result<judicial_dataset::Dataset, CliError> {
         .map_err(|e| CliError::Usage(format!("{}:\n{e}", path.display())))
 }
 
-fn to_domain(i: &pb::Instrument) -> judicial_domain::Instrument {
-    let mut v = judicial_domain::Violations::default();
-    let mut d = convert::instrument_from_proto(i, "", &mut v);
-    d.revision = i.revision;
-    d
-}
-
 /// `judicial instruments ...`.
 pub async fn instruments(ctx: &Context, cmd: InstrumentsCommand) -> Result<(), CliError> {
     let (url, mut client) = registry(ctx)?;
@@ -76,14 +69,18 @@ pub async fn instruments(ctx: &Context, cmd: InstrumentsCommand) -> Result<(), C
             }
             if ctx.json() {
                 output::json(
-                    &serde_json::to_value(all.iter().map(to_domain).collect::<Vec<_>>())
-                        .unwrap_or_default(),
+                    &serde_json::to_value(
+                        all.iter()
+                            .map(convert::stored_instrument)
+                            .collect::<Vec<_>>(),
+                    )
+                    .unwrap_or_default(),
                 );
                 return Ok(());
             }
             let mut t = output::table(&["id", "kind", "type", "parties", "title"]);
             for i in &all {
-                let d = to_domain(i);
+                let d = convert::stored_instrument(i);
                 let parties = if d.parties.len() > 4 {
                     format!("{} parties", d.parties.len())
                 } else {
@@ -113,7 +110,7 @@ pub async fn instruments(ctx: &Context, cmd: InstrumentsCommand) -> Result<(), C
                 .await
                 .map_err(fail)?
                 .into_inner();
-            let d = to_domain(&i);
+            let d = convert::stored_instrument(&i);
             if ctx.json() {
                 output::json(&serde_json::to_value(&d).unwrap_or_default());
             } else {
@@ -249,7 +246,11 @@ pub async fn export(ctx: &Context, args: ExportArgs) -> Result<(), CliError> {
         .into_inner();
     let dataset = judicial_dataset::Dataset {
         jurisdictions: Vec::new(),
-        instruments: r.instruments.iter().map(to_domain).collect(),
+        instruments: r
+            .instruments
+            .iter()
+            .map(convert::stored_instrument)
+            .collect(),
     };
     let text = format!(
         "# exported from {url} at registry revision {}\n{}",
