@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwap;
@@ -75,6 +76,8 @@ pub(crate) struct Committer {
     revisions: watch::Sender<u64>,
     options: StoreOptions,
     failed: bool,
+    /// Flushes done so far (one per group commit that wrote something).
+    flushes: Arc<AtomicU64>,
 }
 
 struct Accepted {
@@ -89,6 +92,7 @@ impl Committer {
         shared: Arc<ArcSwap<State>>,
         revisions: watch::Sender<u64>,
         options: StoreOptions,
+        flushes: Arc<AtomicU64>,
     ) -> Self {
         Committer {
             db,
@@ -97,6 +101,7 @@ impl Committer {
             revisions,
             options,
             failed: false,
+            flushes,
         }
     }
 
@@ -127,10 +132,12 @@ impl Committer {
         let time_ms = now_ms();
         for pending in batch {
             match plan(&working, &pending.commit, time_ms) {
-                Ok((changes, unchanged)) => {
-                    if !changes.is_empty() {
-                        apply(&mut working, &changes);
-                    }
+                Ok(Planned {
+                    state,
+                    changes,
+                    unchanged,
+                }) => {
+                    working = state;
                     let result = Committed {
                         revision: working.revision,
                         changes,
@@ -224,6 +231,7 @@ impl Committer {
             });
         result.map_err(|e| format!("{e:?}"))?;
         self.db.flush().map_err(|e| e.to_string())?;
+        self.flushes.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -256,13 +264,20 @@ impl Committer {
     }
 }
 
-/// Checks a commit's preconditions against `state` and returns its change
-/// records (at revision state.revision + 1) and how many writes changed nothing.
-fn plan(
-    state: &State,
-    commit: &Commit,
-    time_ms: i64,
-) -> Result<(Vec<ChangeRecord>, usize), StoreError> {
+/// A commit checked against the state before it.
+struct Planned {
+    /// The state after the commit (the same state when nothing changed).
+    state: State,
+    /// Its change records, at revision `state.revision`.
+    changes: Vec<ChangeRecord>,
+    /// Writes that changed nothing.
+    unchanged: usize,
+}
+
+/// Checks a commit's preconditions against `state` and returns the state it
+/// produces, its change records (at revision state.revision + 1) and how many
+/// writes changed nothing.
+fn plan(state: &State, commit: &Commit, time_ms: i64) -> Result<Planned, StoreError> {
     let revision = state.revision + 1;
     let mut view = state.clone();
     let mut changes: Vec<ChangeRecord> = Vec::new();
@@ -392,31 +407,13 @@ fn plan(
     }
     if let Some(last) = changes.last_mut() {
         last.last_in_revision = true;
+        view.revision = revision;
     }
-    Ok((changes, unchanged))
-}
-
-fn apply(state: &mut State, changes: &[ChangeRecord]) {
-    for c in changes {
-        match (&c.after, &c.before) {
-            (Some(Resource::Jurisdiction(j)), _) => {
-                state
-                    .jurisdictions
-                    .insert(j.code.clone(), Arc::new(j.clone()));
-            }
-            (Some(Resource::Instrument(i)), _) => {
-                state.instruments.insert(i.id.clone(), Arc::new(i.clone()));
-            }
-            (None, Some(Resource::Instrument(i))) => {
-                state.instruments.remove(&i.id);
-            }
-            (None, Some(Resource::Jurisdiction(j))) => {
-                state.jurisdictions.remove(&j.code);
-            }
-            (None, None) => {}
-        }
-        state.revision = c.revision;
-    }
+    Ok(Planned {
+        state: view,
+        changes,
+        unchanged,
+    })
 }
 
 fn decode_record(path: &Path, key: &[u8], value: &[u8]) -> Result<ChangeRecord, StoreError> {

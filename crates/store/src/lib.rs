@@ -18,6 +18,7 @@ mod state;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use arc_swap::ArcSwap;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -100,6 +101,7 @@ struct Inner {
     db: sled::Db,
     state: Arc<ArcSwap<State>>,
     revisions: watch::Receiver<u64>,
+    flushes: Arc<AtomicU64>,
     queue: std::sync::Mutex<Option<mpsc::UnboundedSender<Pending>>>,
     committer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
@@ -134,8 +136,15 @@ impl Store {
         let (rev_tx, rev_rx) = watch::channel(state.revision);
         let shared = Arc::new(ArcSwap::from_pointee(state));
         let (tx, rx) = mpsc::unbounded_channel();
-        let committer =
-            committer::Committer::new(db.clone(), trees, shared.clone(), rev_tx, options);
+        let flushes = Arc::new(AtomicU64::new(0));
+        let committer = committer::Committer::new(
+            db.clone(),
+            trees,
+            shared.clone(),
+            rev_tx,
+            options,
+            flushes.clone(),
+        );
         let handle = std::thread::Builder::new()
             .name("store-committer".into())
             .spawn(move || committer.run(rx))
@@ -146,6 +155,7 @@ impl Store {
                 db,
                 state: shared,
                 revisions: rev_rx,
+                flushes,
                 queue: std::sync::Mutex::new(Some(tx)),
                 committer: std::sync::Mutex::new(Some(handle)),
             }),
@@ -165,6 +175,12 @@ impl Store {
     /// The current revision.
     pub fn revision(&self) -> u64 {
         self.inner.state.load().revision
+    }
+
+    /// How many times the committer has flushed since the store opened: one
+    /// per group commit that wrote something, however many writes it held.
+    pub fn flushes(&self) -> u64 {
+        self.inner.flushes.load(Ordering::Relaxed)
     }
 
     /// A receiver that sees every newly committed revision.

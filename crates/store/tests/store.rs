@@ -155,6 +155,13 @@ async fn concurrent_writers_share_flushes_and_get_gapless_revisions() {
     }
     all.sort();
     assert_eq!(all, (1..=320).collect::<Vec<u64>>());
+    // Writers that wait on each other's flush share it: far fewer flushes
+    // than writes (one flush per write would be 320).
+    let flushes = store.flushes();
+    assert!(
+        flushes <= 160,
+        "{flushes} flushes for 320 writes: writers did not share flushes"
+    );
 }
 
 #[tokio::test]
