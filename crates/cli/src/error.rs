@@ -57,11 +57,10 @@ impl CliError {
                 endpoint,
                 message: format!("{}: {message}", code_name(status.code())),
             },
-            Code::Unavailable
-                if message.contains("tcp connect")
-                    || message.contains("error trying to connect")
-                    || message.contains("transport error") =>
-            {
+            // Every UNAVAILABLE the services send carries an ErrorInfo reason
+            // (NOT_CAUGHT_UP, SHUTTING_DOWN, ...); one without is the
+            // client's own transport failing to reach the server.
+            Code::Unavailable if judicial_server::status::reason(&status).is_none() => {
                 CliError::Server {
                     endpoint,
                     message: format!(

@@ -16,5 +16,8 @@ pub mod telemetry;
 
 pub use config::{CommonArgs, LogFormat};
 pub use security::Security;
+
+/// Any error, boxed: what `run` functions and binaries return.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub use shutdown::Shutdown;
 pub use stack::{Limits, serve};

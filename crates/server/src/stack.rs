@@ -200,3 +200,15 @@ pub async fn base_routes(
     add_reflection(&mut routes);
     Ok((health, routes))
 }
+
+/// Reports service `S` NOT_SERVING now and returns the callback that reports
+/// it SERVING, for a follower to call after its first sync.
+pub async fn serving_after_sync<S: tonic::server::NamedService>(
+    health: &tonic_health::server::HealthReporter,
+) -> impl FnOnce() + Send + 'static {
+    health.set_not_serving::<S>().await;
+    let reporter = health.clone();
+    move || {
+        tokio::spawn(async move { reporter.set_serving::<S>().await });
+    }
+}

@@ -15,8 +15,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tonic::transport::{Channel, Endpoint};
 
-/// A boxed error.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub use judicial_server::BoxError;
 
 /// Binds 127.0.0.1 on an ephemeral port.
 pub async fn loopback_listener() -> TcpListener {

@@ -35,8 +35,7 @@ pub use error::NotifierError;
 pub use event::{Event, EventFilter, EventType};
 pub use notifier::Notifier;
 
-/// A boxed error.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub use judicial_server::BoxError;
 
 /// Opens the notifier's store, starts following the registry on `registry`,
 /// and adds the notifier's gRPC service to `routes`. Health is NOT_SERVING
@@ -52,17 +51,11 @@ pub async fn add_routes(
     shutdown: Shutdown,
 ) -> Result<Arc<Notifier>, BoxError> {
     let notifier = Notifier::open(config)?;
-    health
-        .set_not_serving::<NotifierServiceServer<grpc::NotifierGrpc>>()
-        .await;
-    let reporter = health.clone();
-    notifier.follow(registry, shutdown.clone(), move || {
-        tokio::spawn(async move {
-            reporter
-                .set_serving::<NotifierServiceServer<grpc::NotifierGrpc>>()
-                .await
-        });
-    });
+    let on_synced = judicial_server::stack::serving_after_sync::<
+        NotifierServiceServer<grpc::NotifierGrpc>,
+    >(health)
+    .await;
+    notifier.follow(registry, shutdown.clone(), on_synced);
     let mut failures = notifier.failures();
     let reporter = health.clone();
     tokio::spawn(async move {

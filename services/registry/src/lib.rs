@@ -49,7 +49,7 @@ pub async fn run(
     config: Config,
     listener: TcpListener,
     shutdown: Shutdown,
-) -> anyhow_like::Result<()> {
+) -> Result<(), judicial_server::BoxError> {
     let limits = Limits::from(&config.common);
     let security = judicial_server::stack::prepare(&config.common, &listener)?;
     let registry = Arc::new(Registry::open(&config).await?);
@@ -71,12 +71,4 @@ pub async fn run(
     tracing::info!("registry stopped; store flushed");
     served?;
     Ok(())
-}
-
-/// A boxed error for binaries and `run`.
-pub mod anyhow_like {
-    /// Any error, boxed.
-    pub type Error = Box<dyn std::error::Error + Send + Sync + 'static>;
-    /// A result with a boxed error.
-    pub type Result<T> = std::result::Result<T, Error>;
 }

@@ -167,16 +167,13 @@ impl Registry {
         validation::validate_jurisdiction(&j, &StateLookup(&state), "jurisdiction.")
             .into_result()
             .map_err(RegistryError::Invalid)?;
-        let name = j.resource_name();
         let committed = self
-            .commit(vec![Write::CreateJurisdiction(j)], actor, reason)
+            .commit(vec![Write::CreateJurisdiction(j.clone())], actor, reason)
             .await?;
-        resource_after(&committed)
-            .and_then(|r| match r {
-                judicial_store::Resource::Jurisdiction(j) => Some(j),
-                judicial_store::Resource::Instrument(_) => None,
-            })
-            .ok_or(RegistryError::NotFound(name))
+        Ok(Jurisdiction {
+            revision: committed.revision,
+            ..j
+        })
     }
 
     /// Returns one instrument.

@@ -199,6 +199,58 @@ async fn crud_and_pagination() {
     assert_eq!(gone.code(), Code::NotFound);
     assert_eq!(reason(&gone).as_deref(), Some("NOT_FOUND"));
 
+    // Jurisdictions beyond the built-in list can be created once, validated.
+    let kosovo = pb::Jurisdiction {
+        code: "XK".into(),
+        display_name: "Kosovo".into(),
+        kind: pb::JurisdictionKind::State as i32,
+        ..Default::default()
+    };
+    let before = revision(&mut client).await;
+    let created = client
+        .create_jurisdiction(pb::CreateJurisdictionRequest {
+            jurisdiction: Some(kosovo.clone()),
+            reason: "test".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (created.name.as_str(), created.revision),
+        ("jurisdictions/XK", before + 1)
+    );
+    let got = client
+        .get_jurisdiction(pb::GetJurisdictionRequest {
+            name: "jurisdictions/XK".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(got, created);
+    let dup = client
+        .create_jurisdiction(pb::CreateJurisdictionRequest {
+            jurisdiction: Some(kosovo),
+            reason: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(dup.code(), Code::AlreadyExists);
+    let orphan = pb::Jurisdiction {
+        code: "XR".into(),
+        display_name: "Orphan region".into(),
+        kind: pb::JurisdictionKind::Region as i32,
+        parent: "QQ".into(),
+        ..Default::default()
+    };
+    let err = client
+        .create_jurisdiction(pb::CreateJurisdictionRequest {
+            jurisdiction: Some(orphan),
+            reason: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&err), ["jurisdiction.parent"]);
+
     let fr = client
         .get_jurisdiction(pb::GetJurisdictionRequest {
             name: "jurisdictions/FR".into(),

@@ -19,8 +19,7 @@ use tonic::transport::Channel;
 pub use config::Config;
 pub use router::Router;
 
-/// A boxed error.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub use judicial_server::BoxError;
 
 /// Starts following the registry on `registry` and adds the router's gRPC
 /// service to `routes`. Health is NOT_SERVING until the first sync.
@@ -33,17 +32,10 @@ pub async fn add_routes(
     shutdown: Shutdown,
 ) -> Arc<Router> {
     let router = Router::new(&config.home.home, config.home.utc_offset);
-    health
-        .set_not_serving::<RouterServiceServer<grpc::RouterGrpc>>()
-        .await;
-    let reporter = health.clone();
-    router.follow(registry, shutdown, move || {
-        tokio::spawn(async move {
-            reporter
-                .set_serving::<RouterServiceServer<grpc::RouterGrpc>>()
-                .await
-        });
-    });
+    let on_synced =
+        judicial_server::stack::serving_after_sync::<RouterServiceServer<grpc::RouterGrpc>>(health)
+            .await;
+    router.follow(registry, shutdown, on_synced);
     let service = RouterServiceServer::new(grpc::RouterGrpc::new(
         router.clone(),
         config.max_catch_up_wait,

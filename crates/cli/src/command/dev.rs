@@ -2,7 +2,6 @@
 
 use judicial_registry::config::Seed;
 use judicial_server::{Limits, Shutdown};
-use tonic::service::RoutesBuilder;
 
 use crate::cli::DevArgs;
 use crate::error::CliError;
@@ -47,10 +46,10 @@ pub async fn run(args: DevArgs) -> Result<(), CliError> {
             .await
             .map_err(|e| CliError::Local(format!("registry: {e}")))?,
     );
-    let (health, health_service) = tonic_health::server::health_reporter();
-    let mut routes = RoutesBuilder::default();
-    routes.add_service(health_service);
-    judicial_server::stack::add_reflection(&mut routes);
+    let (health, mut routes) =
+        judicial_server::stack::base_routes(&registry_config.common, &shutdown)
+            .await
+            .map_err(CliError::Local)?;
     judicial_registry::add_routes(
         registry.clone(),
         &mut routes,
