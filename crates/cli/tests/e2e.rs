@@ -9,7 +9,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_judicial");
 struct Dev {
     child: Child,
     endpoint: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Dev {
@@ -37,7 +37,7 @@ impl Dev {
         Dev {
             child,
             endpoint,
-            _dir: dir,
+            dir,
         }
     }
 
@@ -206,6 +206,17 @@ fn route_stats_and_exit_codes_against_the_dev_suite() {
 fn dev_shuts_down_cleanly_on_sigint() {
     let mut dev = Dev::start();
     assert!(dev.judicial(&["health"]).status.success());
+    let file = dev.dir.path().join("write.toml");
+    std::fs::write(
+        &file,
+        "[[instruments]]\nid = \"cn-de-civil-2031\"\nkind = \"bilateral_treaty\"\ntreaty_type = \"civil_commercial\"\ntitle = \"test treaty\"\nsources = [\"e2e\"]\ncoverage = [{ matter = \"civil_commercial\", assistance = \"service_of_documents\" }]\n[[instruments.parties]]\njurisdiction = \"CN\"\n[[instruments.parties]]\njurisdiction = \"DE\"\n",
+    )
+    .unwrap();
+    assert!(
+        dev.judicial(&["instruments", "create", file.to_str().unwrap()])
+            .status
+            .success()
+    );
     let pid = dev.child.id() as i32;
     // Ctrl-C, as a person would press it.
     let status = Command::new("kill")
@@ -215,6 +226,21 @@ fn dev_shuts_down_cleanly_on_sigint() {
     assert!(status.success());
     let exit = dev.child.wait().unwrap();
     assert!(exit.success(), "judicial dev exited with {exit}");
+    // Both stores were closed (their locks released) with everything written:
+    // the registry holds the seed plus the write made before Ctrl-C.
+    let registry = judicial_store::Store::open(
+        &dev.dir.path().join("registry"),
+        judicial_store::StoreOptions::default(),
+    )
+    .expect("the registry's store reopens after a clean shutdown");
+    assert!(
+        registry
+            .state()
+            .instruments
+            .contains_key("cn-de-civil-2031")
+    );
+    assert_eq!(registry.state().instruments.len(), 161);
+    sled::open(dev.dir.path().join("notifier")).expect("the notifier's store reopens");
 }
 
 #[test]
