@@ -123,7 +123,15 @@ impl Store {
             path: path.to_owned(),
             source,
         };
-        let db = sled::Config::new().path(path).open().map_err(open_err)?;
+        // No periodic background flush: every commit flushes before it is
+        // acknowledged, and sled's flusher thread can keep the database (and
+        // the directory's lock) alive after the last handle is dropped, so a
+        // reopen in the same process failed with WouldBlock under load.
+        let db = sled::Config::new()
+            .path(path)
+            .flush_every_ms(None)
+            .open()
+            .map_err(open_err)?;
         let trees = committer::Trees::open(&db).map_err(open_err)?;
         let state = state::load(&trees, path)?;
         tracing::info!(

@@ -171,3 +171,20 @@ pub async fn wait_serving_on(channel: Channel, service: &str) {
     }
     panic!("health stream of {service} ended before SERVING");
 }
+
+/// Creates an instrument through the registry's API and returns the revision
+/// that committed it (panics on an error: tests pass valid instruments).
+pub async fn create_instrument(
+    registry: &mut RegistryServiceClient<Channel>,
+    instrument: judicial_proto::v1::Instrument,
+) -> u64 {
+    registry
+        .create_instrument(judicial_proto::v1::CreateInstrumentRequest {
+            instrument: Some(instrument),
+            reason: "test".into(),
+        })
+        .await
+        .expect("create instrument")
+        .into_inner()
+        .revision
+}

@@ -6,9 +6,9 @@ use std::time::Duration;
 use judicial_notifier::Config;
 use judicial_proto::v1 as pb;
 use judicial_proto::v1::notifier_service_client::NotifierServiceClient;
-use judicial_proto::v1::registry_service_client::RegistryServiceClient;
 use judicial_registry::config::Seed;
 use judicial_server::status::{reason, violated_fields};
+use judicial_test_support::create_instrument as create;
 use judicial_test_support::notifier::{
     NotifierHandle, PUSH_WAIT, SERVICE, ack, next_event, open_stream, subscribe, treaty,
 };
@@ -17,18 +17,6 @@ use tonic::Code;
 use tonic::transport::Channel;
 
 const CREATED: &str = "judicial.v1.instrument.created";
-
-async fn create(registry: &mut RegistryServiceClient<Channel>, inst: pb::Instrument) -> u64 {
-    registry
-        .create_instrument(pb::CreateInstrumentRequest {
-            instrument: Some(inst),
-            reason: "test".into(),
-        })
-        .await
-        .expect("create instrument")
-        .into_inner()
-        .revision
-}
 
 async fn subscription(client: &mut NotifierServiceClient<Channel>, id: &str) -> pb::Subscription {
     client

@@ -5,29 +5,16 @@
 use judicial_domain::CalendarDate;
 use judicial_notifier::ManualClock;
 use judicial_proto::v1 as pb;
-use judicial_proto::v1::registry_service_client::RegistryServiceClient;
 use judicial_registry::config::Seed;
 use judicial_test_support::RegistryHandle;
+use judicial_test_support::create_instrument as create;
 use judicial_test_support::notifier::{
     NotifierHandle, all_events, next_event, open_stream, subscribe, treaty,
 };
-use tonic::transport::Channel;
 
 const CREATED: &str = "judicial.v1.instrument.created";
 const ENTERED: &str = "judicial.v1.instrument.entered_into_force";
 const CHANNEL: &str = "judicial.v1.channel.changed";
-
-async fn create(registry: &mut RegistryServiceClient<Channel>, inst: pb::Instrument) -> u64 {
-    registry
-        .create_instrument(pb::CreateInstrumentRequest {
-            instrument: Some(inst),
-            reason: "test".into(),
-        })
-        .await
-        .expect("create instrument")
-        .into_inner()
-        .revision
-}
 
 #[tokio::test]
 async fn a_new_instrument_reaches_only_subscribers_of_its_counterpart() {

@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use judicial_proto::v1 as pb;
-use judicial_proto::v1::registry_service_client::RegistryServiceClient;
 use judicial_proto::v1::router_service_client::RouterServiceClient;
 use judicial_registry::config::Seed;
 use judicial_server::status::{reason, violated_fields};
+use judicial_test_support::create_instrument as create;
 use judicial_test_support::{RegistryHandle, RouterHandle};
 use tonic::Code;
 use tonic::transport::Channel;
@@ -64,18 +64,6 @@ fn treaty(
         sources: vec!["test".into()],
         ..Default::default()
     }
-}
-
-async fn create(registry: &mut RegistryServiceClient<Channel>, inst: pb::Instrument) -> u64 {
-    registry
-        .create_instrument(pb::CreateInstrumentRequest {
-            instrument: Some(inst),
-            reason: "test".into(),
-        })
-        .await
-        .expect("create")
-        .into_inner()
-        .revision
 }
 
 fn query(
