@@ -144,6 +144,7 @@ pub fn channel_to_proto(c: &Channel) -> pb::Channel {
         explanation: c.explanation.clone(),
         uncertain: c.uncertain.is_some(),
         uncertainty: c.uncertain.clone().unwrap_or_default(),
+        checklist: Vec::new(),
     }
 }
 
