@@ -73,6 +73,11 @@ pub fn checklist(
     let counterpart = query.counterpart.as_str();
     let mut found: Vec<ChecklistItem> = Vec::new();
     let mut take = |inst: &Instrument, origin: fn(&Requirement) -> ItemOrigin| {
+        // A requirement's own matters and assistances narrow its
+        // instrument's coverage; they never widen it.
+        if inst.covers(query.matter, query.assistance).is_none() {
+            return;
+        }
         for r in &inst.requirements {
             let Some(topic) = r.topic else { continue };
             if !r.applies(query.matter, query.assistance, channel.kind, query.on) {
@@ -181,7 +186,7 @@ fn title(inst: &Instrument) -> String {
 mod tests {
     use super::*;
     use crate::date::{CalendarDate, PartialDate};
-    use crate::instrument::Party;
+    use crate::instrument::{Coverage, Party};
     use crate::vocabulary::{Assistance, ChannelKind, Matter};
 
     fn req(topic: Topic, direction: RequirementDirection, party: &str, text: &str) -> Requirement {
@@ -198,6 +203,10 @@ mod tests {
     fn fixtures() -> (Instrument, Instrument, Channel) {
         let mut conv =
             Instrument::new("conv", InstrumentKind::MultilateralConvention, "Convention");
+        conv.coverage = vec![Coverage::new(
+            Matter::CivilCommercial,
+            Assistance::ServiceOfDocuments,
+        )];
         conv.requirements = vec![
             req(Topic::Copies, RequirementDirection::Both, "", "two copies"),
             req(
@@ -227,6 +236,7 @@ mod tests {
         ];
         let mut law = Instrument::new("cn-law", InstrumentKind::DomesticLaw, "Law");
         law.parties = vec![Party::new("CN")];
+        law.coverage = conv.coverage.clone();
         law.requirements = vec![
             req(
                 Topic::Translation,
