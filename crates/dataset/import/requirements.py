@@ -127,7 +127,7 @@ def assistances(channel, article, text):
             return [TRANSFER]
         return []
     if channel == "cn-civil-procedure-law":
-        first = re.match(r"CPL (?:Interpretation \(2022\) )?Arts? (\d+)", a)
+        first = re.match(r"CPL (?:Interpretation \(2022\) )?Arts?\.? (\d+)", a)
         if "Minutes" in a:
             return [RECOGNITION]
         if not first:
