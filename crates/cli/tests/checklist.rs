@@ -11,7 +11,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_judicial");
 struct Dev {
     child: Child,
     endpoint: String,
-    dir: tempfile::TempDir,
+    /// Kept so the data directory lives as long as the suite.
+    _dir: tempfile::TempDir,
 }
 
 impl Dev {
@@ -39,7 +40,7 @@ impl Dev {
         Dev {
             child,
             endpoint,
-            dir,
+            _dir: dir,
         }
     }
 
@@ -142,7 +143,7 @@ fn checklists_follow_the_channel_and_the_direction() {
                 .contains("postal service and service through a Hong Kong solicitor")
         );
         assert!(
-            i["sources"].as_array().unwrap().len() > 0 || i["recorded"] == false,
+            !i["sources"].as_array().unwrap().is_empty() || i["recorded"] == false,
             "{i:#}"
         );
     }
