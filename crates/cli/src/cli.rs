@@ -77,6 +77,10 @@ pub enum Command {
     ///
     /// Example: `judicial route FR civil service-of-documents --explain`
     Route(RouteArgs),
+    /// What a request must satisfy through a channel, as a numbered list.
+    ///
+    /// Example: `judicial checklist US civil service-of-documents --direction incoming`
+    Checklist(ChecklistArgs),
     /// Every jurisdiction's primary channel for one kind of assistance.
     Coverage(CoverageArgs),
     /// List, show, create, update or delete instruments.
@@ -315,4 +319,32 @@ pub struct HealthArgs {
     /// the server's health stream instead of polling.
     #[arg(long)]
     pub wait: bool,
+}
+
+/// `judicial checklist`.
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// Counterpart: ISO 3166-1 alpha-2 code (US, FR, HK).
+    pub country: String,
+    /// civil (civil and commercial) or criminal.
+    pub matter: String,
+    /// service-of-documents, taking-of-evidence, extradition, ...
+    pub assistance: String,
+    /// Date of the request, YYYY-MM-DD (default: today in the router's offset).
+    #[arg(long)]
+    pub on: Option<String>,
+    /// outgoing (we ask them) or incoming (they ask us); default: both,
+    /// with one-way items labelled.
+    #[arg(long)]
+    pub direction: Option<String>,
+    /// Offence, for instruments limited to some offences (corruption, ...).
+    #[arg(long)]
+    pub offence: Option<String>,
+    /// Which channel of the answer, as numbered by `judicial route`
+    /// (default 1, the primary channel).
+    #[arg(long)]
+    pub channel: Option<usize>,
+    /// text (default) or markdown, for pasting into a document.
+    #[arg(long)]
+    pub format: Option<String>,
 }

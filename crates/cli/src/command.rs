@@ -1,6 +1,7 @@
 //! Dispatch of the commands, and what they share: endpoints and parsing.
 
 mod admin;
+mod checklist;
 mod dev;
 mod route;
 mod stream;
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Dev(args) => dev::run(args).await,
         Command::Route(args) => route::route(&ctx, args).await,
+        Command::Checklist(args) => checklist::checklist(&ctx, args).await,
         Command::Coverage(args) => route::coverage(&ctx, args).await,
         Command::Instruments(cmd) => admin::instruments(&ctx, cmd).await,
         Command::Import(args) => admin::import(&ctx, args).await,

@@ -25,6 +25,7 @@ pub fn to_toml(dataset: &Dataset) -> String {
     for i in &dataset.instruments {
         write_instrument(&mut out, i);
     }
+    crate::requirements::write_all(&mut out, &dataset.instruments);
     out
 }
 

@@ -15,6 +15,7 @@ mod error;
 mod export;
 mod location;
 mod record;
+mod requirements;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -40,6 +41,10 @@ const BUNDLED_FILES: &[(&str, &str)] = &[
     ),
     ("bilateral.toml", include_str!("../data/bilateral.toml")),
     ("conventions.toml", include_str!("../data/conventions.toml")),
+    (
+        "requirements.toml",
+        include_str!("../data/requirements.toml"),
+    ),
 ];
 
 /// Jurisdictions and instruments, as read from dataset files.
@@ -142,7 +147,7 @@ fn parse_files<'a>(
     if !problems.is_empty() {
         return Err(LoadError::Invalid { problems });
     }
-    let dataset = Dataset {
+    let mut dataset = Dataset {
         jurisdictions: parsed
             .iter()
             .flat_map(|f| f.jurisdictions.iter().cloned())
@@ -152,6 +157,8 @@ fn parse_files<'a>(
             .flat_map(|f| f.instruments.iter().cloned())
             .collect(),
     };
+    let origins = requirements::merge(&parsed, &mut dataset.instruments)
+        .map_err(|problems| LoadError::Invalid { problems })?;
     let violations = validate_dataset(
         &dataset.jurisdictions,
         &dataset.instruments,
@@ -164,7 +171,10 @@ fn parse_files<'a>(
     let problems = violations
         .0
         .into_iter()
-        .map(|v| locate(&parsed, v.field, v.description))
+        .map(|v| {
+            requirements::locate(&parsed, &origins, &v.field, &v.description)
+                .unwrap_or_else(|| locate(&parsed, v.field, v.description))
+        })
         .collect();
     Err(LoadError::Invalid { problems })
 }

@@ -7,7 +7,7 @@ mod conversion;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use judicial_domain::{Instrument, Jurisdiction};
+use judicial_domain::{Instrument, Jurisdiction, Requirement};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -15,6 +15,7 @@ use crate::error::Problem;
 use crate::location::{LineIndex, field_at, parent_path};
 
 use conversion::Converter;
+use conversion::requirement::RequirementRecord;
 
 type Text = Spanned<String>;
 type DateValue = Spanned<toml::Value>;
@@ -27,6 +28,8 @@ struct FileRecord {
     jurisdictions: Vec<Spanned<JurisdictionRecord>>,
     #[serde(default)]
     instruments: Vec<Spanned<InstrumentRecord>>,
+    #[serde(default)]
+    requirements: Vec<Spanned<RequirementRecord>>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +119,9 @@ pub(crate) struct ParsedFile {
     pub(crate) name: String,
     pub(crate) jurisdictions: Vec<Jurisdiction>,
     pub(crate) instruments: Vec<Instrument>,
+    /// `[[requirements]]` records, in file order: the id of the instrument
+    /// each belongs to, and the requirement (merged in by the loader).
+    pub(crate) requirements: Vec<(String, Requirement)>,
     lines: LineIndex,
     spans: HashMap<String, Range<usize>>,
 }
@@ -154,6 +160,12 @@ impl ParsedFile {
             .enumerate()
             .filter_map(|(i, r)| convert.instrument(&format!("instruments[{i}]"), r))
             .collect();
+        let requirements = record
+            .requirements
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| convert.requirement(&format!("requirements[{i}]"), r))
+            .collect();
         let Converter {
             spans, problems, ..
         } = convert;
@@ -164,6 +176,7 @@ impl ParsedFile {
             name: name.to_owned(),
             jurisdictions,
             instruments,
+            requirements,
             lines,
             spans,
         })

@@ -38,7 +38,9 @@ fn bundled_dataset_validates_for_the_home_state() {
         dataset.jurisdictions.is_empty(),
         "the built-in list is enough"
     );
-    assert_eq!(dataset.instruments.len(), 136 + 7 + 17);
+    // 136 treaties, 7 conventions, 17 arrangements and 5 home-state statutes
+    // (requirements.toml).
+    assert_eq!(dataset.instruments.len(), 136 + 7 + 17 + 5);
 }
 
 #[test]
@@ -394,6 +396,11 @@ fn every_data_file_is_embedded() {
     on_disk.sort();
     assert_eq!(
         on_disk,
-        ["arrangements.toml", "bilateral.toml", "conventions.toml"]
+        [
+            "arrangements.toml",
+            "bilateral.toml",
+            "conventions.toml",
+            "requirements.toml"
+        ]
     );
 }

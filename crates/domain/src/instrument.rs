@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::date::PartialDate;
+use crate::requirement::Requirement;
 use crate::vocabulary::{Assistance, InstrumentKind, Matter, TreatyType};
 
 /// A reservation, declaration or objection, with what it excludes.
@@ -182,6 +183,9 @@ pub struct Instrument {
     /// Last change, Unix milliseconds (server-kept).
     #[serde(default)]
     pub update_time_ms: i64,
+    /// What requests through it must satisfy (form, language, copies, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<Requirement>,
 }
 
 impl Instrument {
@@ -202,6 +206,7 @@ impl Instrument {
             revision: 0,
             etag: String::new(),
             update_time_ms: 0,
+            requirements: Vec::new(),
         }
     }
 

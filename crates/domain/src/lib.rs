@@ -4,9 +4,11 @@
 //! Nothing here knows about gRPC or storage; services convert to and from
 //! these types at their edges.
 
+pub mod checklist;
 pub mod date;
 pub mod instrument;
 pub mod jurisdiction;
+pub mod requirement;
 pub mod routing;
 pub mod status;
 pub mod validation;
@@ -15,6 +17,7 @@ pub mod vocabulary;
 pub use date::{CalendarDate, PartialDate};
 pub use instrument::{CentralAuthority, Coverage, Instrument, Party, Reservation};
 pub use jurisdiction::{Jurisdiction, JurisdictionKind};
+pub use requirement::{Requirement, RequirementDirection, Topic};
 pub use routing::{
     Channel, Direction, NotApplicable, NotApplicableReason, RouteAnswer, RouteError, RouteQuery,
 };

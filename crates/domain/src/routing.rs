@@ -374,6 +374,7 @@ impl Order {
             InstrumentKind::Arrangement => 0,
             InstrumentKind::BilateralTreaty => 1,
             InstrumentKind::MultilateralConvention => 2,
+            InstrumentKind::DomesticLaw => 3,
         };
         let specificity = match (inst.kind, inst.treaty_type) {
             (InstrumentKind::BilateralTreaty, Some(t)) => match t {

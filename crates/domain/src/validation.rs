@@ -217,7 +217,12 @@ pub fn validate_instrument(
             f("treaty_type"),
             format!("{who}: a bilateral treaty needs its treaty type"),
         ),
-        (InstrumentKind::MultilateralConvention | InstrumentKind::Arrangement, Some(t)) => v.add(
+        (
+            InstrumentKind::MultilateralConvention
+            | InstrumentKind::Arrangement
+            | InstrumentKind::DomesticLaw,
+            Some(t),
+        ) => v.add(
             f("treaty_type"),
             format!("{who}: treaty type {t} applies only to bilateral treaties"),
         ),
@@ -286,6 +291,17 @@ pub fn validate_instrument(
                 if !ok {
                     v.add(format!("{prefix}parties[{i}].jurisdiction"), format!("{who}: an arrangement is between {home} and its regions; {} is neither", party.jurisdiction));
                 }
+            }
+        }
+        InstrumentKind::DomesticLaw => {
+            if inst.parties.len() != 1 {
+                v.add(
+                    f("parties"),
+                    format!(
+                        "{who}: a statute has one party, the state whose law it is, not {}",
+                        inst.parties.len()
+                    ),
+                );
             }
         }
         InstrumentKind::MultilateralConvention => {
@@ -372,6 +388,7 @@ pub fn validate_instrument(
         }
         check_len(&mut v, format!("{prefix}sources[{i}]"), s, MAX_TEXT_LEN);
     }
+    crate::requirement::validate_requirements(&mut v, inst, prefix);
     v
 }
 

@@ -80,6 +80,10 @@ vocabulary! {
         MultilateralConvention = "multilateral_convention",
         /// An inter-regional arrangement.
         Arrangement = "arrangement",
+        /// A statute of one state (its civil procedure or extradition law):
+        /// never a channel itself, it carries the requirements its law sets
+        /// for every channel.
+        DomesticLaw = "domestic_law",
     }
 }
 

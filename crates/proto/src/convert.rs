@@ -5,7 +5,8 @@
 use judicial_domain::validation::Violations;
 use judicial_domain::{
     Assistance, CalendarDate, CentralAuthority, ChannelKind, Coverage, Instrument, InstrumentKind,
-    Jurisdiction, JurisdictionKind, Matter, PartialDate, Party, Reservation, TreatyType,
+    Jurisdiction, JurisdictionKind, Matter, PartialDate, Party, Requirement, RequirementDirection,
+    Reservation, Topic, TreatyType,
 };
 
 use crate::v1 as pb;
@@ -60,6 +61,7 @@ pub fn kind_to_proto(k: InstrumentKind) -> pb::InstrumentKind {
         InstrumentKind::BilateralTreaty => pb::InstrumentKind::BilateralTreaty,
         InstrumentKind::MultilateralConvention => pb::InstrumentKind::MultilateralConvention,
         InstrumentKind::Arrangement => pb::InstrumentKind::Arrangement,
+        InstrumentKind::DomesticLaw => pb::InstrumentKind::DomesticLaw,
     }
 }
 
@@ -70,6 +72,7 @@ pub fn kind_from_proto(v: i32) -> Option<InstrumentKind> {
         pb::InstrumentKind::BilateralTreaty => InstrumentKind::BilateralTreaty,
         pb::InstrumentKind::MultilateralConvention => InstrumentKind::MultilateralConvention,
         pb::InstrumentKind::Arrangement => InstrumentKind::Arrangement,
+        pb::InstrumentKind::DomesticLaw => InstrumentKind::DomesticLaw,
     })
 }
 
@@ -271,6 +274,7 @@ pub fn instrument_to_proto(i: &Instrument) -> pb::Instrument {
         update_time: timestamp_to_proto(i.update_time_ms),
         short_name: i.short_name.clone(),
         title_en: i.title_en.clone(),
+        requirements: i.requirements.iter().map(requirement_to_proto).collect(),
     }
 }
 
@@ -324,7 +328,7 @@ pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violation
     let kind = kind_from_proto(p.kind).unwrap_or_else(|| {
         v.add(
             format!("{prefix}kind"),
-            "kind must be BILATERAL_TREATY, MULTILATERAL_CONVENTION or ARRANGEMENT",
+            "kind must be BILATERAL_TREATY, MULTILATERAL_CONVENTION, ARRANGEMENT or DOMESTIC_LAW",
         );
         InstrumentKind::MultilateralConvention
     });
@@ -389,6 +393,12 @@ pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violation
         revision: 0,
         etag: p.etag.clone(),
         update_time_ms: 0,
+        requirements: p
+            .requirements
+            .iter()
+            .enumerate()
+            .map(|(i, r)| requirement_from_proto(r, &format!("{prefix}requirements[{i}]."), v))
+            .collect(),
     }
 }
 
@@ -467,6 +477,171 @@ fn party_from_proto(p: &pb::Party, prefix: &str, v: &mut Violations) -> Party {
         accession_requires_acceptance: p.accession_requires_acceptance,
         accepted_by: p.accepted_by.clone(),
         extended_to: p.extended_to.clone(),
+        notes: p.notes.clone(),
+    }
+}
+
+/// Converts a requirement topic to its wire value.
+pub fn topic_to_proto(t: Topic) -> pb::RequirementTopic {
+    match t {
+        Topic::Form => pb::RequirementTopic::Form,
+        Topic::Contents => pb::RequirementTopic::Contents,
+        Topic::Language => pb::RequirementTopic::Language,
+        Topic::Translation => pb::RequirementTopic::Translation,
+        Topic::Copies => pb::RequirementTopic::Copies,
+        Topic::Legalisation => pb::RequirementTopic::Legalisation,
+        Topic::Authority => pb::RequirementTopic::Authority,
+        Topic::Address => pb::RequirementTopic::Address,
+        Topic::Transmission => pb::RequirementTopic::Transmission,
+        Topic::Costs => pb::RequirementTopic::Costs,
+        Topic::TimeLimit => pb::RequirementTopic::TimeLimit,
+        Topic::Duration => pb::RequirementTopic::Duration,
+        Topic::Declaration => pb::RequirementTopic::Declaration,
+        Topic::Refusal => pb::RequirementTopic::Refusal,
+        Topic::Scope => pb::RequirementTopic::Scope,
+        Topic::Alternative => pb::RequirementTopic::Alternative,
+    }
+}
+
+/// Converts a wire topic; None for unspecified or unknown values (which
+/// validation reports).
+pub fn topic_from_proto(v: i32) -> Option<Topic> {
+    Some(match pb::RequirementTopic::try_from(v).ok()? {
+        pb::RequirementTopic::Unspecified => return None,
+        pb::RequirementTopic::Form => Topic::Form,
+        pb::RequirementTopic::Contents => Topic::Contents,
+        pb::RequirementTopic::Language => Topic::Language,
+        pb::RequirementTopic::Translation => Topic::Translation,
+        pb::RequirementTopic::Copies => Topic::Copies,
+        pb::RequirementTopic::Legalisation => Topic::Legalisation,
+        pb::RequirementTopic::Authority => Topic::Authority,
+        pb::RequirementTopic::Address => Topic::Address,
+        pb::RequirementTopic::Transmission => Topic::Transmission,
+        pb::RequirementTopic::Costs => Topic::Costs,
+        pb::RequirementTopic::TimeLimit => Topic::TimeLimit,
+        pb::RequirementTopic::Duration => Topic::Duration,
+        pb::RequirementTopic::Declaration => Topic::Declaration,
+        pb::RequirementTopic::Refusal => Topic::Refusal,
+        pb::RequirementTopic::Scope => Topic::Scope,
+        pb::RequirementTopic::Alternative => Topic::Alternative,
+    })
+}
+
+/// Converts a requirement direction to its wire value.
+pub fn requirement_direction_to_proto(d: RequirementDirection) -> pb::RequirementDirection {
+    match d {
+        RequirementDirection::Both => pb::RequirementDirection::Both,
+        RequirementDirection::To => pb::RequirementDirection::To,
+        RequirementDirection::From => pb::RequirementDirection::From,
+    }
+}
+
+fn channel_kind_from_proto(v: i32) -> Option<ChannelKind> {
+    Some(match pb::ChannelKind::try_from(v).ok()? {
+        pb::ChannelKind::Unspecified => return None,
+        pb::ChannelKind::BilateralTreaty => ChannelKind::BilateralTreaty,
+        pb::ChannelKind::MultilateralConvention => ChannelKind::MultilateralConvention,
+        pb::ChannelKind::Arrangement => ChannelKind::Arrangement,
+        pb::ChannelKind::Reciprocity => ChannelKind::Reciprocity,
+    })
+}
+
+/// Converts a requirement to the wire.
+pub fn requirement_to_proto(r: &Requirement) -> pb::Requirement {
+    pb::Requirement {
+        topic: r.topic.map(|t| topic_to_proto(t) as i32).unwrap_or(0),
+        direction: requirement_direction_to_proto(r.direction) as i32,
+        party: r.party.clone(),
+        matters: r
+            .matters
+            .iter()
+            .map(|m| matter_to_proto(*m) as i32)
+            .collect(),
+        assistances: r
+            .assistances
+            .iter()
+            .map(|a| assistance_to_proto(*a) as i32)
+            .collect(),
+        channels: r
+            .channels
+            .iter()
+            .map(|c| channel_kind_to_proto(*c) as i32)
+            .collect(),
+        text: r.text.clone(),
+        article: r.article.clone(),
+        valid_from: r.valid_from.map(date_to_proto),
+        valid_until: r.valid_until.map(date_to_proto),
+        reported: r.reported.map(date_to_proto),
+        conflict: r.conflict.clone(),
+        sources: r.sources.clone(),
+        notes: r.notes.clone(),
+    }
+}
+
+/// Converts a wire requirement, recording malformed fields under `prefix`
+/// (`instrument.requirements[0].`). An unset or unknown topic is left for
+/// validation to report.
+pub fn requirement_from_proto(
+    p: &pb::Requirement,
+    prefix: &str,
+    v: &mut Violations,
+) -> Requirement {
+    let direction = match pb::RequirementDirection::try_from(p.direction) {
+        Ok(pb::RequirementDirection::Both) => RequirementDirection::Both,
+        Ok(pb::RequirementDirection::To) => RequirementDirection::To,
+        Ok(pb::RequirementDirection::From) => RequirementDirection::From,
+        Ok(pb::RequirementDirection::Unspecified) | Err(_) => {
+            v.add(
+                format!("{prefix}direction"),
+                "direction must be BOTH, TO or FROM",
+            );
+            RequirementDirection::Both
+        }
+    };
+    let mut listed = |values: &[i32], name: &str, what: &str| {
+        values
+            .iter()
+            .enumerate()
+            .filter(|(k, x)| {
+                let known = match name {
+                    "matters" => matter_from_proto(**x).is_some(),
+                    "assistances" => assistance_from_proto(**x).is_some(),
+                    _ => channel_kind_from_proto(**x).is_some(),
+                };
+                if !known {
+                    v.add(
+                        format!("{prefix}{name}[{k}]"),
+                        format!("unknown {what} {x}"),
+                    );
+                }
+                known
+            })
+            .map(|(_, x)| *x)
+            .collect::<Vec<i32>>()
+    };
+    let matters = listed(&p.matters, "matters", "matter");
+    let assistances = listed(&p.assistances, "assistances", "assistance");
+    let channels = listed(&p.channels, "channels", "channel kind");
+    Requirement {
+        topic: topic_from_proto(p.topic),
+        direction,
+        party: p.party.clone(),
+        matters: matters.into_iter().filter_map(matter_from_proto).collect(),
+        assistances: assistances
+            .into_iter()
+            .filter_map(assistance_from_proto)
+            .collect(),
+        channels: channels
+            .into_iter()
+            .filter_map(channel_kind_from_proto)
+            .collect(),
+        text: p.text.clone(),
+        article: p.article.clone(),
+        valid_from: partial_from_proto(p.valid_from.as_ref(), &format!("{prefix}valid_from"), v),
+        valid_until: partial_from_proto(p.valid_until.as_ref(), &format!("{prefix}valid_until"), v),
+        reported: partial_from_proto(p.reported.as_ref(), &format!("{prefix}reported"), v),
+        conflict: p.conflict.clone(),
+        sources: p.sources.clone(),
         notes: p.notes.clone(),
     }
 }

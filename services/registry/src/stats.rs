@@ -43,6 +43,10 @@ pub fn compute(state: &State, home: &str, on: CalendarDate) -> Stats {
     };
     let mut counterparts = BTreeSet::new();
     for inst in state.instruments.values() {
+        // Statutes carry requirements; they are not instruments in force.
+        if inst.kind == InstrumentKind::DomesticLaw {
+            continue;
+        }
         let status = instrument_status(inst, home, on);
         match status {
             Status::InForce => s.in_force += 1,
@@ -68,6 +72,7 @@ pub fn compute(state: &State, home: &str, on: CalendarDate) -> Stats {
                 }
             }
             InstrumentKind::Arrangement => s.arrangements += 1,
+            InstrumentKind::DomesticLaw => {}
         }
     }
     s.counterpart_states = counterparts.len() as i32;

@@ -12,6 +12,7 @@ use judicial_proto::v1::router_service_server::RouterService;
 use judicial_server::status::{deadline, invalid_argument, with_reason};
 use tonic::{Code, Request, Response, Status};
 
+use crate::checklist;
 use crate::router::{Answer, Query, Router, RouterError};
 
 /// Most queries in one BatchRoute.
@@ -144,6 +145,7 @@ pub fn channel_to_proto(c: &Channel) -> pb::Channel {
         explanation: c.explanation.clone(),
         uncertain: c.uncertain.is_some(),
         uncertainty: c.uncertain.clone().unwrap_or_default(),
+        checklist: Vec::new(),
     }
 }
 
@@ -187,7 +189,16 @@ impl RouterService for RouterGrpc {
         }
         let view = self.router.wait_for(req.min_revision, budget).await?;
         let answer = self.router.route_in(&view, &q)?;
-        Ok(Response::new(answer_to_proto(answer)))
+        let home = self.router.home();
+        let response = checklist::respond(
+            home,
+            &view,
+            &q,
+            answer,
+            req.include_checklist,
+            answer_to_proto,
+        );
+        Ok(Response::new(response))
     }
 
     async fn batch_route(
@@ -226,7 +237,14 @@ impl RouterService for RouterGrpc {
         let mut responses = Vec::with_capacity(queries.len());
         for (i, q) in queries.iter().enumerate() {
             match self.router.route_in(&view, q) {
-                Ok(answer) => responses.push(answer_to_proto(answer)),
+                Ok(answer) => responses.push(checklist::respond(
+                    self.router.home(),
+                    &view,
+                    q,
+                    answer,
+                    req.requests[i].include_checklist,
+                    answer_to_proto,
+                )),
                 Err(RouterError::Route(RouteError::UnknownCounterpart(code))) => {
                     return Err(with_reason(
                         Code::NotFound,

@@ -3,6 +3,7 @@
 //! NOT_SERVING until its first sync, and through a registry outage keeps
 //! answering from its last view, marking answers stale.
 
+pub mod checklist;
 pub mod config;
 pub mod grpc;
 pub mod router;

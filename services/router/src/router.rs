@@ -201,6 +201,11 @@ impl Router {
         metrics::gauge!("judicial_router_view_revision").set(revision as f64);
     }
 
+    /// The home state's code.
+    pub fn home(&self) -> &str {
+        &self.home
+    }
+
     /// The revision applied.
     pub fn revision(&self) -> u64 {
         self.view.load().revision

@@ -37,7 +37,7 @@ pub fn bundled_mix(count: usize) -> Vec<pb::RouteRequest> {
         let set = match inst.kind {
             InstrumentKind::BilateralTreaty => &mut treaty,
             InstrumentKind::MultilateralConvention => &mut convention,
-            InstrumentKind::Arrangement => continue,
+            InstrumentKind::Arrangement | InstrumentKind::DomesticLaw => continue,
         };
         set.extend(inst.counterparts(synth::HOME).map(str::to_owned));
     }

@@ -47,6 +47,7 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
         min_revision: args.min_revision,
         explain: args.explain,
         transmission: args.transmission.unwrap_or_default(),
+        include_checklist: false,
     };
     let (url, channel) = ctx.channel(Service::Router)?;
     let answer = RouterServiceClient::new(channel)

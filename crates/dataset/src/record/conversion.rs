@@ -1,6 +1,8 @@
 //! Conversion of records into domain values: closed vocabularies and dates
 //! are parsed here, and every field's span is remembered for later problems.
 
+pub(crate) mod requirement;
+
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::ops::Range;

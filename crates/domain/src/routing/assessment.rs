@@ -13,6 +13,10 @@ use super::{
 
 /// Considers one candidate for the query.
 pub(super) fn assess(inst: &Instrument, ctx: &Context<'_>) -> Assessment {
+    // A statute is never a channel; its requirements join the checklists.
+    if inst.kind == InstrumentKind::DomesticLaw {
+        return Assessment::Ignored;
+    }
     let covered = inst
         .covers(ctx.query.matter, ctx.query.assistance)
         .is_some();
@@ -110,6 +114,7 @@ fn noun(kind: InstrumentKind) -> &'static str {
         InstrumentKind::BilateralTreaty => "treaty",
         InstrumentKind::MultilateralConvention => "convention",
         InstrumentKind::Arrangement => "arrangement",
+        InstrumentKind::DomesticLaw => "law",
     }
 }
 
@@ -423,9 +428,9 @@ fn acceptance(home: &Party, other: &Party) -> Result<Option<String>, String> {
 fn default_transmission(kind: InstrumentKind) -> &'static str {
     match kind {
         InstrumentKind::Arrangement => "designated_authorities",
-        InstrumentKind::BilateralTreaty | InstrumentKind::MultilateralConvention => {
-            "central_authority"
-        }
+        InstrumentKind::BilateralTreaty
+        | InstrumentKind::MultilateralConvention
+        | InstrumentKind::DomesticLaw => "central_authority",
     }
 }
 
@@ -434,5 +439,7 @@ fn channel_kind(kind: InstrumentKind) -> ChannelKind {
         InstrumentKind::BilateralTreaty => ChannelKind::BilateralTreaty,
         InstrumentKind::MultilateralConvention => ChannelKind::MultilateralConvention,
         InstrumentKind::Arrangement => ChannelKind::Arrangement,
+        // Never offered (`assess` ignores statutes); the law's own channel.
+        InstrumentKind::DomesticLaw => ChannelKind::Reciprocity,
     }
 }

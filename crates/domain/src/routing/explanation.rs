@@ -150,6 +150,7 @@ pub(super) fn summary(
     let label = match inst.kind {
         InstrumentKind::BilateralTreaty => format!("{h}–{o} treaty{reach} {phrase}"),
         InstrumentKind::Arrangement => format!("{h}–{o} arrangement {phrase}"),
+        InstrumentKind::DomesticLaw => format!("{h} law {phrase}"),
         InstrumentKind::MultilateralConvention => {
             let name = if inst.short_name.is_empty() {
                 inst.display_title()

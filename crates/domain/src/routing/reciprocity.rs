@@ -174,9 +174,9 @@ pub(super) fn default_authority(ctx: &Context<'_>, kind: InstrumentKind) -> Stri
     let rule = reciprocity_rule(ctx.home, ctx.query.matter, ctx.query.assistance);
     match kind {
         InstrumentKind::Arrangement => rule.inter_regional_authority,
-        InstrumentKind::BilateralTreaty | InstrumentKind::MultilateralConvention => {
-            rule.instrument_authority
-        }
+        InstrumentKind::BilateralTreaty
+        | InstrumentKind::MultilateralConvention
+        | InstrumentKind::DomesticLaw => rule.instrument_authority,
     }
     .to_owned()
 }

@@ -119,6 +119,10 @@ pub enum InstrumentKind {
     MultilateralConvention = 2,
     /// An inter-regional arrangement (e.g. Mainland China with Hong Kong or Macao).
     Arrangement = 3,
+    /// A statute of one state (its civil procedure law, extradition law, ...):
+    /// never offered as a channel, it carries the requirements that state's law
+    /// sets for requests through every channel. Its one party is that state.
+    DomesticLaw = 4,
 }
 impl InstrumentKind {
     /// String value of the enum field names used in the ProtoBuf definition.
@@ -131,6 +135,7 @@ impl InstrumentKind {
             Self::BilateralTreaty => "INSTRUMENT_KIND_BILATERAL_TREATY",
             Self::MultilateralConvention => "INSTRUMENT_KIND_MULTILATERAL_CONVENTION",
             Self::Arrangement => "INSTRUMENT_KIND_ARRANGEMENT",
+            Self::DomesticLaw => "INSTRUMENT_KIND_DOMESTIC_LAW",
         }
     }
     /// Creates an enum from field names used in the ProtoBuf definition.
@@ -142,6 +147,7 @@ impl InstrumentKind {
                 Some(Self::MultilateralConvention)
             }
             "INSTRUMENT_KIND_ARRANGEMENT" => Some(Self::Arrangement),
+            "INSTRUMENT_KIND_DOMESTIC_LAW" => Some(Self::DomesticLaw),
             _ => None,
         }
     }
@@ -232,6 +238,133 @@ impl ChannelKind {
             "CHANNEL_KIND_MULTILATERAL_CONVENTION" => Some(Self::MultilateralConvention),
             "CHANNEL_KIND_ARRANGEMENT" => Some(Self::Arrangement),
             "CHANNEL_KIND_RECIPROCITY" => Some(Self::Reciprocity),
+            _ => None,
+        }
+    }
+}
+/// What a requirement for a request is about, in the order a person prepares
+/// the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum RequirementTopic {
+    /// Not set; always rejected.
+    Unspecified = 0,
+    /// The form the request must follow.
+    Form = 1,
+    /// What the request must contain or have attached.
+    Contents = 2,
+    /// The language of the request.
+    Language = 3,
+    /// Translations of the request and documents.
+    Translation = 4,
+    /// How many copies or sets.
+    Copies = 5,
+    /// Legalisation, notarisation, apostille.
+    Legalisation = 6,
+    /// The authority to send it to.
+    Authority = 7,
+    /// That authority's address.
+    Address = 8,
+    /// How it is sent and executed.
+    Transmission = 9,
+    /// Fees and costs.
+    Costs = 10,
+    /// Time limits set by law or practice.
+    TimeLimit = 11,
+    /// How long requests take, as reported (never a promise).
+    Duration = 12,
+    /// Declarations and reservations that shape the request.
+    Declaration = 13,
+    /// Grounds on which the request may or must be refused.
+    Refusal = 14,
+    /// What is covered, and limits on using what is obtained.
+    Scope = 15,
+    /// Other routes available beside this one.
+    Alternative = 16,
+}
+impl RequirementTopic {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "REQUIREMENT_TOPIC_UNSPECIFIED",
+            Self::Form => "REQUIREMENT_TOPIC_FORM",
+            Self::Contents => "REQUIREMENT_TOPIC_CONTENTS",
+            Self::Language => "REQUIREMENT_TOPIC_LANGUAGE",
+            Self::Translation => "REQUIREMENT_TOPIC_TRANSLATION",
+            Self::Copies => "REQUIREMENT_TOPIC_COPIES",
+            Self::Legalisation => "REQUIREMENT_TOPIC_LEGALISATION",
+            Self::Authority => "REQUIREMENT_TOPIC_AUTHORITY",
+            Self::Address => "REQUIREMENT_TOPIC_ADDRESS",
+            Self::Transmission => "REQUIREMENT_TOPIC_TRANSMISSION",
+            Self::Costs => "REQUIREMENT_TOPIC_COSTS",
+            Self::TimeLimit => "REQUIREMENT_TOPIC_TIME_LIMIT",
+            Self::Duration => "REQUIREMENT_TOPIC_DURATION",
+            Self::Declaration => "REQUIREMENT_TOPIC_DECLARATION",
+            Self::Refusal => "REQUIREMENT_TOPIC_REFUSAL",
+            Self::Scope => "REQUIREMENT_TOPIC_SCOPE",
+            Self::Alternative => "REQUIREMENT_TOPIC_ALTERNATIVE",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "REQUIREMENT_TOPIC_UNSPECIFIED" => Some(Self::Unspecified),
+            "REQUIREMENT_TOPIC_FORM" => Some(Self::Form),
+            "REQUIREMENT_TOPIC_CONTENTS" => Some(Self::Contents),
+            "REQUIREMENT_TOPIC_LANGUAGE" => Some(Self::Language),
+            "REQUIREMENT_TOPIC_TRANSLATION" => Some(Self::Translation),
+            "REQUIREMENT_TOPIC_COPIES" => Some(Self::Copies),
+            "REQUIREMENT_TOPIC_LEGALISATION" => Some(Self::Legalisation),
+            "REQUIREMENT_TOPIC_AUTHORITY" => Some(Self::Authority),
+            "REQUIREMENT_TOPIC_ADDRESS" => Some(Self::Address),
+            "REQUIREMENT_TOPIC_TRANSMISSION" => Some(Self::Transmission),
+            "REQUIREMENT_TOPIC_COSTS" => Some(Self::Costs),
+            "REQUIREMENT_TOPIC_TIME_LIMIT" => Some(Self::TimeLimit),
+            "REQUIREMENT_TOPIC_DURATION" => Some(Self::Duration),
+            "REQUIREMENT_TOPIC_DECLARATION" => Some(Self::Declaration),
+            "REQUIREMENT_TOPIC_REFUSAL" => Some(Self::Refusal),
+            "REQUIREMENT_TOPIC_SCOPE" => Some(Self::Scope),
+            "REQUIREMENT_TOPIC_ALTERNATIVE" => Some(Self::Alternative),
+            _ => None,
+        }
+    }
+}
+/// Which requests a requirement binds, relative to its party.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum RequirementDirection {
+    /// Not set; always rejected.
+    Unspecified = 0,
+    /// Requests either way (no party).
+    Both = 1,
+    /// Requests sent to the party (`requests to CN`).
+    To = 2,
+    /// Requests sent by the party (`requests from CN`).
+    From = 3,
+}
+impl RequirementDirection {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "REQUIREMENT_DIRECTION_UNSPECIFIED",
+            Self::Both => "REQUIREMENT_DIRECTION_BOTH",
+            Self::To => "REQUIREMENT_DIRECTION_TO",
+            Self::From => "REQUIREMENT_DIRECTION_FROM",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "REQUIREMENT_DIRECTION_UNSPECIFIED" => Some(Self::Unspecified),
+            "REQUIREMENT_DIRECTION_BOTH" => Some(Self::Both),
+            "REQUIREMENT_DIRECTION_TO" => Some(Self::To),
+            "REQUIREMENT_DIRECTION_FROM" => Some(Self::From),
             _ => None,
         }
     }
@@ -403,6 +536,11 @@ pub struct Instrument {
     /// An English title, when the official one is in another language.
     #[prost(string, tag = "15")]
     pub title_en: ::prost::alloc::string::String,
+    /// What requests through it must satisfy: form, contents, language,
+    /// copies, authority, address, costs, time limits, ... each with its article
+    /// and sources. Edited like any field (update_mask path `requirements`).
+    #[prost(message, repeated, tag = "16")]
+    pub requirements: ::prost::alloc::vec::Vec<Requirement>,
 }
 /// Request for CreateJurisdiction.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -764,6 +902,52 @@ pub struct ListChangesResponse {
     /// Token for the next page; empty on the last page.
     #[prost(string, tag = "2")]
     pub next_page_token: ::prost::alloc::string::String,
+}
+/// One requirement an instrument or statute sets for requests.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Requirement {
+    /// What it is about.
+    #[prost(enumeration = "RequirementTopic", tag = "1")]
+    pub topic: i32,
+    /// Which requests it binds, relative to `party`.
+    #[prost(enumeration = "RequirementDirection", tag = "2")]
+    pub direction: i32,
+    /// The jurisdiction the direction is relative to (`CN`); empty for BOTH.
+    #[prost(string, tag = "3")]
+    pub party: ::prost::alloc::string::String,
+    /// Matters it applies to; empty for every matter the instrument covers.
+    #[prost(enumeration = "Matter", repeated, tag = "4")]
+    pub matters: ::prost::alloc::vec::Vec<i32>,
+    /// Kinds of assistance it applies to; empty for every kind.
+    #[prost(enumeration = "Assistance", repeated, tag = "5")]
+    pub assistances: ::prost::alloc::vec::Vec<i32>,
+    /// For a statute, the channels it applies to; empty for every channel.
+    #[prost(enumeration = "ChannelKind", repeated, tag = "6")]
+    pub channels: ::prost::alloc::vec::Vec<i32>,
+    /// The requirement, one sentence in plain language.
+    #[prost(string, tag = "7")]
+    pub text: ::prost::alloc::string::String,
+    /// The article (`Art. 3(2)`); required for a statute's requirement.
+    #[prost(string, tag = "8")]
+    pub article: ::prost::alloc::string::String,
+    /// First day it applies, when it did not always.
+    #[prost(message, optional, tag = "9")]
+    pub valid_from: ::core::option::Option<Date>,
+    /// First day it no longer applies (replaced, renumbered, repealed).
+    #[prost(message, optional, tag = "10")]
+    pub valid_until: ::core::option::Option<Date>,
+    /// For a reported duration or practice, when it was reported.
+    #[prost(message, optional, tag = "11")]
+    pub reported: ::core::option::Option<Date>,
+    /// Where sources disagree, what the other sources say.
+    #[prost(string, tag = "12")]
+    pub conflict: ::prost::alloc::string::String,
+    /// Where it comes from.
+    #[prost(string, repeated, tag = "13")]
+    pub sources: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Caveats.
+    #[prost(string, tag = "14")]
+    pub notes: ::prost::alloc::string::String,
 }
 /// Whether a jurisdiction is a sovereign state or a region of one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
@@ -2112,6 +2296,10 @@ pub struct RouteRequest {
     /// to the objecting state; unspecified applies both states' objections.
     #[prost(enumeration = "Direction", tag = "9")]
     pub direction: i32,
+    /// Include each channel's request checklist (what the instrument, the home
+    /// state's law and the counterpart require, by topic).
+    #[prost(bool, tag = "10")]
+    pub include_checklist: bool,
 }
 /// The answer to one query.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -2140,7 +2328,7 @@ pub struct RouteResponse {
     pub counterpart: ::prost::alloc::string::String,
 }
 /// A channel through which the request can travel.
-#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Channel {
     /// Treaty, convention, arrangement or reciprocity.
     #[prost(enumeration = "ChannelKind", tag = "1")]
@@ -2177,6 +2365,59 @@ pub struct Channel {
     /// What exactly is unknown (`entered into force in 2005, day unknown`).
     #[prost(string, tag = "11")]
     pub uncertainty: ::prost::alloc::string::String,
+    /// With include_checklist: what a request through this channel must
+    /// satisfy, ordered by topic; a topic no source records has one item with
+    /// `recorded` false.
+    #[prost(message, repeated, tag = "12")]
+    pub checklist: ::prost::alloc::vec::Vec<ChecklistItem>,
+}
+/// One line of a channel's checklist.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct ChecklistItem {
+    /// What it is about.
+    #[prost(enumeration = "RequirementTopic", tag = "1")]
+    pub topic: i32,
+    /// Whose rule it is: `instrument`, `home_law` or `counterpart`.
+    #[prost(string, tag = "2")]
+    pub origin: ::prost::alloc::string::String,
+    /// Resource name of the instrument or statute it comes from; empty when
+    /// not recorded.
+    #[prost(string, tag = "3")]
+    pub instrument: ::prost::alloc::string::String,
+    /// Its title.
+    #[prost(string, tag = "4")]
+    pub instrument_title: ::prost::alloc::string::String,
+    /// False when no source records anything on the topic (`not recorded`).
+    #[prost(bool, tag = "5")]
+    pub recorded: bool,
+    /// The requirement.
+    #[prost(string, tag = "6")]
+    pub text: ::prost::alloc::string::String,
+    /// Its article.
+    #[prost(string, tag = "7")]
+    pub article: ::prost::alloc::string::String,
+    /// Where it comes from.
+    #[prost(string, repeated, tag = "8")]
+    pub sources: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Where sources disagree, what the others say ("sources differ").
+    #[prost(string, tag = "9")]
+    pub conflict: ::prost::alloc::string::String,
+    /// For a reported duration or practice, when it was reported.
+    #[prost(message, optional, tag = "10")]
+    pub reported: ::core::option::Option<Date>,
+    /// Which requests it binds (`requests to CN`); set only when the query left
+    /// the direction open and the requirement binds one way.
+    #[prost(string, tag = "11")]
+    pub direction_label: ::prost::alloc::string::String,
+    /// Caveats.
+    #[prost(string, tag = "12")]
+    pub notes: ::prost::alloc::string::String,
+    /// Which requests it binds, relative to `party`.
+    #[prost(enumeration = "RequirementDirection", tag = "13")]
+    pub direction: i32,
+    /// The jurisdiction the direction is relative to.
+    #[prost(string, tag = "14")]
+    pub party: ::prost::alloc::string::String,
 }
 /// An instrument that was considered and does not apply.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
