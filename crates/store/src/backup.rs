@@ -144,7 +144,10 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-pub(crate) fn write(store: &Store, out: &mut dyn std::io::Write) -> Result<BackupSummary, StoreError> {
+pub(crate) fn write(
+    store: &Store,
+    out: &mut dyn std::io::Write,
+) -> Result<BackupSummary, StoreError> {
     let (state, anchor, records) = snapshot(store)?;
     let io = |e: std::io::Error| StoreError::Backup {
         path: store.path().to_owned(),
@@ -253,18 +256,25 @@ pub fn restore(backup: &Path, data_dir: &Path) -> Result<BackupSummary, StoreErr
         match line {
             Line::Jurisdiction { value } => {
                 let code = value["code"].as_str().unwrap_or_default().to_owned();
-                batches[JURISDICTIONS].insert(code.as_bytes(), serde_json::to_vec(&value).expect("encodes"));
+                batches[JURISDICTIONS].insert(
+                    code.as_bytes(),
+                    serde_json::to_vec(&value).expect("encodes"),
+                );
                 counts.0 += 1;
             }
             Line::Instrument { value } => {
                 let id = value["id"].as_str().unwrap_or_default().to_owned();
-                batches[INSTRUMENTS].insert(id.as_bytes(), serde_json::to_vec(&value).expect("encodes"));
+                batches[INSTRUMENTS]
+                    .insert(id.as_bytes(), serde_json::to_vec(&value).expect("encodes"));
                 counts.1 += 1;
             }
             Line::Change { value } => {
                 let r = value["revision"].as_u64().unwrap_or_default();
                 let i = value["index"].as_u64().unwrap_or_default() as u32;
-                batches[CHANGES].insert(&change_key(r, i)[..], serde_json::to_vec(&value).expect("encodes"));
+                batches[CHANGES].insert(
+                    &change_key(r, i)[..],
+                    serde_json::to_vec(&value).expect("encodes"),
+                );
                 counts.2 += 1;
             }
             Line::End {

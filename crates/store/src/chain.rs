@@ -120,7 +120,9 @@ where
             value.get("index").and_then(|v| v.as_u64()),
         );
         if stated != (Some(revision), Some(index as u64)) {
-            out.first_bad = Some(bad("the record's revision or index differs from its key".into()));
+            out.first_bad = Some(bad(
+                "the record's revision or index differs from its key".into()
+            ));
             return out;
         }
         let last = value

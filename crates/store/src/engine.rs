@@ -163,8 +163,7 @@ impl Fault {
 
 /// Whether an I/O error means the filesystem is out of space (or quota).
 fn is_no_space(e: &std::io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(28) | Some(122))
-        || e.kind() == std::io::ErrorKind::StorageFull
+    matches!(e.raw_os_error(), Some(28) | Some(122)) || e.kind() == std::io::ErrorKind::StorageFull
 }
 
 /// Describes a sled error in plain words, and whether it is a full disk.
@@ -231,10 +230,7 @@ pub(crate) fn open_tables<L: Layout>(path: &Path) -> Result<Tables, sled::Error>
     // acknowledged, and sled's flusher thread can keep the database (and
     // the directory's lock) alive after the last handle is dropped, so a
     // reopen in the same process failed with WouldBlock under load.
-    let db = sled::Config::new()
-        .path(path)
-        .flush_every_ms(None)
-        .open()?;
+    let db = sled::Config::new().path(path).flush_every_ms(None).open()?;
     let trees = L::TREES
         .iter()
         .map(|name| db.open_tree(name))
@@ -403,7 +399,10 @@ impl<L: Layout> GroupCommit<L> {
             let _ = handle.join();
         }
         if let Some(tables) = self.shared.tables.load_full() {
-            tables.db.flush().map_err(|e| describe(&e).error(&self.shared.path))?;
+            tables
+                .db
+                .flush()
+                .map_err(|e| describe(&e).error(&self.shared.path))?;
         }
         Ok(())
     }
@@ -610,16 +609,15 @@ impl<L: Layout> Committer<L> {
 
 /// Applies `writes` in one transaction and flushes.
 fn persist(tables: &Tables, writes: &Writes) -> Result<(), sled::Error> {
-    let result: Result<(), TransactionError<()>> =
-        tables.trees.as_slice().transaction(|trees| {
-            for (tree, key, value) in &writes.entries {
-                match value {
-                    Some(v) => trees[*tree].insert(key.as_slice(), v.as_slice())?,
-                    None => trees[*tree].remove(key.as_slice())?,
-                };
-            }
-            Ok::<(), ConflictableTransactionError<()>>(())
-        });
+    let result: Result<(), TransactionError<()>> = tables.trees.as_slice().transaction(|trees| {
+        for (tree, key, value) in &writes.entries {
+            match value {
+                Some(v) => trees[*tree].insert(key.as_slice(), v.as_slice())?,
+                None => trees[*tree].remove(key.as_slice())?,
+            };
+        }
+        Ok::<(), ConflictableTransactionError<()>>(())
+    });
     match result {
         Ok(()) => {}
         Err(TransactionError::Storage(e)) => return Err(e),

@@ -15,8 +15,8 @@
 //! survives a power loss.
 
 mod backup;
-mod change;
 pub mod chain;
+mod change;
 pub mod engine;
 pub mod layout;
 mod plan;
@@ -128,6 +128,9 @@ pub enum StoreError {
         /// What is wrong with it.
         detail: String,
     },
+    /// An internal inconsistency (not a storage fault).
+    #[error("storage failure: {0}")]
+    Io(String),
     /// The store is shutting down.
     #[error("the store is closed")]
     Closed,
@@ -252,7 +255,10 @@ impl Store {
     /// to the newest, and names the first record that breaks it.
     pub fn verify_chain(&self) -> Result<Verification, StoreError> {
         let tables = self.engine.tables()?;
-        Ok(backup::verify_tables(&tables, self.engine.state().first_retained))
+        Ok(backup::verify_tables(
+            &tables,
+            self.engine.state().first_retained,
+        ))
     }
 
     /// Writes a consistent snapshot (the state at one revision and the

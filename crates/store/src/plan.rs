@@ -166,4 +166,3 @@ pub(crate) fn plan(state: &State, commit: &Commit, time_ms: i64) -> Result<Plann
         unchanged,
     })
 }
-

@@ -42,8 +42,8 @@ pub(crate) fn load(tables: &Tables, path: &Path) -> Result<State, StoreError> {
     let meta = tables.tree(META);
     let last_hash = match tables.tree(CHANGES).last().map_err(io)? {
         Some((key, value)) => {
-            let record: ChangeRecord = serde_json::from_slice(&value)
-                .map_err(|e| corrupt(&key, e.to_string()))?;
+            let record: ChangeRecord =
+                serde_json::from_slice(&value).map_err(|e| corrupt(&key, e.to_string()))?;
             record.hash
         }
         None => meta
