@@ -8,13 +8,14 @@
 //! `flush_async` at once, so nothing else writes.
 //!
 //! A failed transaction or flush (a full disk, an I/O error) is handled here
-//! and only here: the batch is refused (never acknowledged), the database is
-//! reopened (sled poisons itself after an I/O error, and its memory may hold
-//! the refused batch) and the state reloaded from disk, writes are refused
-//! with [`StoreError::Full`] or [`StoreError::Unavailable`] while a probe
-//! write keeps failing (retried with backoff), and writes resume by
-//! themselves once the probe succeeds. [`GroupCommit::writable`] says which
-//! of the two the store is in, for health reporting.
+//! and only here: the batch is refused (never acknowledged); writes are
+//! refused with [`StoreError::Full`] or [`StoreError::Unavailable`] while
+//! reads go on from the published state; with backoff the engine checks that
+//! the filesystem takes writes again, reopens sled (it poisons itself after
+//! an I/O error, and its memory may hold the refused batch), reloads the
+//! state from disk and makes a probe write, and writes resume by themselves
+//! once it succeeds. [`GroupCommit::writable`] says which of the two the
+//! store is in, for health reporting.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -538,12 +539,26 @@ impl<L: Layout> Committer<L> {
             cause = %fault.cause,
             "write failed; refusing writes until the store recovers (retrying with backoff)"
         );
-        self.fault = Some((fault, Instant::now(), FIRST_BACKOFF));
+        // sled stays open for reads (its published state never includes the
+        // refused batch); it is reopened once the filesystem takes writes.
+        self.fault = Some((fault, Instant::now() + FIRST_BACKOFF, FIRST_BACKOFF * 2));
         self.writable.send_replace(false);
-        // Drop sled (it poisons itself after an I/O error, and its memory may
-        // hold the refused batch) and read the state back from disk.
-        self.tables.store(None);
-        self.reopen();
+    }
+
+    /// Whether the data directory's filesystem takes a small write and an
+    /// fsync again (checked before sled is reopened: reopening on a full
+    /// disk fails and would leave nothing to read from).
+    fn space_returned(&self) -> bool {
+        use std::io::Write as _;
+        let probe = self.path.join(".write-probe");
+        let ok = std::fs::File::create(&probe)
+            .and_then(|mut f| {
+                f.write_all(&[0u8; 64 * 1024])?;
+                f.sync_all()
+            })
+            .is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
     }
 
     /// Reopens the database and reloads the state from disk; true on success.
@@ -577,7 +592,14 @@ impl<L: Layout> Committer<L> {
         let Some((fault, _, backoff)) = self.fault.clone() else {
             return;
         };
-        let probe = self.reopen()
+        let probe = self.space_returned()
+            && {
+                // Drop sled (it poisons itself after an I/O error, and its
+                // memory may hold the refused batch) and read the state back
+                // from disk.
+                self.tables.store(None);
+                self.reopen()
+            }
             && self.tables.load_full().is_some_and(|t| {
                 let meta = t.tree(meta_index::<L>());
                 meta.insert(FORMAT_VERSION_KEY, &L::FORMAT_VERSION.to_be_bytes())
@@ -592,8 +614,6 @@ impl<L: Layout> Committer<L> {
             tracing::info!(store = L::NAME, data_dir = %self.path.display(), "store writable again");
             return;
         }
-        // The probe may have poisoned sled again: reopen on the next attempt.
-        self.tables.store(None);
         let next = (backoff * 2).min(MAX_BACKOFF);
         tracing::warn!(
             store = L::NAME,
@@ -603,6 +623,7 @@ impl<L: Layout> Committer<L> {
             "store still not writable"
         );
         self.fault = Some((fault, Instant::now() + backoff, next));
+        // Readers need an open database meanwhile (a poisoned one still reads).
         self.reopen();
     }
 }

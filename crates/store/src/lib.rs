@@ -230,14 +230,19 @@ impl Store {
         index: u32,
         limit: usize,
     ) -> Result<Vec<ChangeRecord>, StoreError> {
+        // Only what is published is durable: after a failed flush sled's
+        // memory may still hold the refused batch until it is reopened.
+        let published = self.revision();
         let tables = self.engine.tables()?;
-        reads::read_changes(
+        let mut out = reads::read_changes(
             tables.tree(layout::CHANGES),
             self.path(),
             revision,
             index,
             limit,
-        )
+        )?;
+        out.retain(|c| c.revision <= published);
+        Ok(out)
     }
 
     /// Change-log entries with revision < `before`, newest first, at most
@@ -247,6 +252,7 @@ impl Store {
         before: u64,
         limit: usize,
     ) -> Result<Vec<ChangeRecord>, StoreError> {
+        let before = before.min(self.revision().saturating_add(1));
         let tables = self.engine.tables()?;
         reads::read_changes_rev(tables.tree(layout::CHANGES), self.path(), before, limit)
     }
