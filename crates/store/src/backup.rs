@@ -83,8 +83,11 @@ fn anchor(tables: &Tables) -> String {
         .unwrap_or_default()
 }
 
-/// Stored change records (revision, index, raw JSON) from `first` to `last`.
-fn raw_changes(tables: &Tables, first: u64, last: Option<u64>) -> Vec<(u64, u32, Vec<u8>)> {
+/// A stored change record: revision, index, raw JSON.
+type RawChange = (u64, u32, Vec<u8>);
+
+/// Stored change records from `first` to `last`.
+fn raw_changes(tables: &Tables, first: u64, last: Option<u64>) -> Vec<RawChange> {
     let start = change_key(first, 0);
     let end = change_key(last.map_or(u64::MAX, |l| l.saturating_add(1)), 0);
     tables
@@ -108,7 +111,7 @@ pub(crate) fn verify_tables(tables: &Tables, first_retained: u64) -> Verificatio
 }
 
 /// One consistent read: the state at R and the records first..=R, verified.
-fn snapshot(store: &Store) -> Result<(State, String, Vec<(u64, u32, Vec<u8>)>), StoreError> {
+fn snapshot(store: &Store) -> Result<(State, String, Vec<RawChange>), StoreError> {
     let mut last_problem = String::new();
     // Retention may compact the log while it is read; try again then.
     for _ in 0..5 {

@@ -81,7 +81,6 @@ async fn a_backup_taken_during_writes_restores_and_followers_resume_from_it() {
         client
             .get_instrument(pb::GetInstrumentRequest {
                 name: format!("instruments/{id}"),
-                ..Default::default()
             })
             .await
             .unwrap_or_else(|s| panic!("{id} acknowledged at revision {r} is missing: {s:?}"));

@@ -156,7 +156,6 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_without_restart() {
         client
             .get_instrument(pb::GetInstrumentRequest {
                 name: format!("instruments/{id}"),
-                ..Default::default()
             })
             .await
             .unwrap_or_else(|s| panic!("read {id} while the disk is full: {s:?}"));
@@ -181,7 +180,6 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_without_restart() {
         client
             .get_instrument(pb::GetInstrumentRequest {
                 name: format!("instruments/{id}"),
-                ..Default::default()
             })
             .await
             .unwrap_or_else(|s| panic!("acknowledged {id} lost: {s:?}"));
