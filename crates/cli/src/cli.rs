@@ -103,6 +103,9 @@ pub enum Command {
     /// Development certificates for mTLS.
     #[command(subcommand)]
     Certs(CertsCommand),
+    /// Write a consistent online backup of the registry (state and change
+    /// log) to FILE, for `judicial-registry --restore FILE --data-dir NEW`.
+    Backup(BackupArgs),
 }
 
 /// `judicial certs ...`.
@@ -307,6 +310,10 @@ pub struct ChangesArgs {
     /// Most entries to show.
     #[arg(long, default_value_t = 50)]
     pub limit: i32,
+    /// Check the audit trail's hash chain instead of listing; exits 1 and
+    /// names the first bad revision when it does not verify.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 /// `judicial health`.
@@ -347,4 +354,12 @@ pub struct ChecklistArgs {
     /// text (default) or markdown, for pasting into a document.
     #[arg(long)]
     pub format: Option<String>,
+}
+
+/// `judicial backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// File to write (JSON lines; written beside as FILE.partial, then renamed).
+    #[arg(long)]
+    pub to: PathBuf,
 }

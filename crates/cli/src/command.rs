@@ -2,6 +2,7 @@
 
 mod admin;
 mod checklist;
+mod backup;
 mod dev;
 mod route;
 mod stream;
@@ -29,7 +30,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => admin::import(&ctx, args).await,
         Command::Export(args) => admin::export(&ctx, args).await,
         Command::Stats(args) => admin::stats(&ctx, args).await,
+        Command::Changes(args) if args.verify => backup::verify(&ctx).await,
         Command::Changes(args) => admin::changes(&ctx, args).await,
+        Command::Backup(args) => backup::backup(&ctx, args).await,
         Command::Health(args) => admin::health(&ctx, args).await,
         Command::Watch(args) => stream::watch(&ctx, args).await,
         Command::Subscribe(args) => stream::subscribe(&ctx, args).await,

@@ -63,3 +63,43 @@ pub fn deadline(metadata: &tonic::metadata::MetadataMap) -> Option<std::time::Du
         _ => return None,
     })
 }
+
+/// `ErrorInfo` reason of RESOURCE_EXHAUSTED when a write cannot be saved
+/// because the data directory's filesystem is full.
+pub const STORAGE_FULL: &str = "STORAGE_FULL";
+
+/// `ErrorInfo` reason of UNAVAILABLE when a write cannot be saved because
+/// writing the data directory failed (an I/O error other than a full disk).
+pub const STORAGE_UNAVAILABLE: &str = "STORAGE_UNAVAILABLE";
+
+/// The health service name that reports whether `service` accepts writes:
+/// `<service>.writes`. It goes NOT_SERVING while the store refuses writes
+/// (a full disk, an I/O error) and back to SERVING when it recovers, while
+/// `service` itself stays SERVING because reads are still answered.
+pub fn writes_health_name(service: &str) -> String {
+    format!("{service}.writes")
+}
+
+/// Keeps the health entry [`writes_health_name`]`(service)` in step with
+/// `writable` (a store's writability) until the store goes away.
+pub fn report_writes(
+    health: &tonic_health::server::HealthReporter,
+    service: &str,
+    mut writable: tokio::sync::watch::Receiver<bool>,
+) {
+    let health = health.clone();
+    let name = writes_health_name(service);
+    tokio::spawn(async move {
+        loop {
+            let status = if *writable.borrow_and_update() {
+                tonic_health::ServingStatus::Serving
+            } else {
+                tonic_health::ServingStatus::NotServing
+            };
+            health.set_service_status(&name, status).await;
+            if writable.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+}

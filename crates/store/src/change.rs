@@ -107,6 +107,10 @@ pub struct ChangeRecord {
     /// Whether this is the last change of its revision.
     #[serde(default)]
     pub last_in_revision: bool,
+    /// SHA-256 (hex) over this record and the previous record's hash: the
+    /// audit trail's chain (see [`crate::chain`]).
+    #[serde(default)]
+    pub hash: String,
 }
 
 impl ChangeRecord {

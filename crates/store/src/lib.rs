@@ -1,10 +1,12 @@
 //! Durable storage for the registry on sled: jurisdictions, instruments, one
 //! global revision and an append-only change log (the audit trail).
 //!
-//! One committer thread owns the write path. It drains every pending write,
-//! checks each against the state the writes before it produced, applies the
-//! whole batch in one sled transaction, flushes once, and only then publishes
-//! the new state and acknowledges every write in the batch (group commit).
+//! The write path is the group-commit [`engine`] (shared with the notifier's
+//! store): one thread drains every pending write, checks each against the
+//! state the writes before it produced, applies the whole batch in one sled
+//! transaction, flushes once, and only then publishes the new state and
+//! acknowledges every write in the batch. A full disk or an I/O error refuses
+//! the batch and the writes after it until the store recovers by itself.
 //! Readers never touch sled: they get an immutable [`State`] that shares
 //! structure with its predecessor.
 //!
@@ -12,19 +14,26 @@
 //! with SIGKILL); it uses `sync_file_range`, which does not promise that data
 //! survives a power loss.
 
+mod backup;
+pub mod chain;
 mod change;
-mod committer;
+pub mod engine;
+pub mod layout;
+mod plan;
+mod reads;
 mod state;
+mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use arc_swap::ArcSwap;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::watch;
 
+pub use backup::{BackupSummary, restore};
+pub use chain::{BadRecord, Verification};
 pub use change::{ChangeKind, ChangeRecord, Commit, Committed, Resource, Write};
+pub use engine::{GroupCommit, Layout, Tables, Writes};
 pub use state::State;
+pub use writer::FORMAT_VERSION;
 
 /// Tunables of a store.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +53,18 @@ pub enum StoreError {
         path: PathBuf,
         /// Why.
         source: sled::Error,
+    },
+    /// The data directory holds a format this build does not read.
+    #[error(
+        "data directory {path} has format version {found}, this build reads version {supported}; it was left untouched"
+    )]
+    Format {
+        /// The directory.
+        path: PathBuf,
+        /// The version recorded in it.
+        found: u64,
+        /// The version this build reads and writes.
+        supported: u64,
     },
     /// A stored record could not be decoded.
     #[error("data directory {path}: record {key} is unreadable: {detail}")]
@@ -77,63 +98,73 @@ pub enum StoreError {
         /// Etag stored.
         current: String,
     },
-    /// sled failed while writing or flushing; the store refuses further writes.
+    /// The filesystem of the data directory is full; writes are refused
+    /// (and retried) until space is freed.
+    #[error(
+        "data directory {path} is full ({cause}); the write was not saved, and writes resume by themselves once space is freed"
+    )]
+    Full {
+        /// The directory.
+        path: PathBuf,
+        /// The cause, in plain words.
+        cause: String,
+    },
+    /// Writing the data directory failed (other than a full disk); writes
+    /// are refused (and retried) until it works again.
+    #[error(
+        "data directory {path} cannot be written ({cause}); the write was not saved, and writes resume by themselves once the store recovers"
+    )]
+    Unavailable {
+        /// The directory.
+        path: PathBuf,
+        /// The cause, in plain words.
+        cause: String,
+    },
+    /// A backup file cannot be restored.
+    #[error("backup {path}: {detail}")]
+    Backup {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// An internal inconsistency (not a storage fault).
     #[error("storage failure: {0}")]
     Io(String),
-    /// The store is shutting down or failed earlier.
+    /// The store is shutting down.
     #[error("the store is closed")]
     Closed,
-}
-
-struct Pending {
-    commit: Commit,
-    reply: oneshot::Sender<Result<Committed, StoreError>>,
 }
 
 /// A handle on an open store; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    path: PathBuf,
-    db: sled::Db,
-    state: Arc<ArcSwap<State>>,
+    engine: GroupCommit<writer::RegistryLayout>,
     revisions: watch::Receiver<u64>,
-    flushes: Arc<AtomicU64>,
-    queue: std::sync::Mutex<Option<mpsc::UnboundedSender<Pending>>>,
-    committer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("path", &self.inner.path)
+            .field("path", &self.engine.path())
             .finish()
     }
 }
 
 impl Store {
     /// Opens (or creates) the store in `path`. Fails, naming the path, when
-    /// the directory is locked by another process, unreadable or corrupt; it
-    /// never overwrites what it cannot read.
+    /// the directory is locked by another process, unreadable, corrupt or of
+    /// a newer format; it never overwrites what it cannot read.
     pub fn open(path: &Path, options: StoreOptions) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: path.to_owned(),
-            source,
-        };
-        // No periodic background flush: every commit flushes before it is
-        // acknowledged, and sled's flusher thread can keep the database (and
-        // the directory's lock) alive after the last handle is dropped, so a
-        // reopen in the same process failed with WouldBlock under load.
-        let db = sled::Config::new()
-            .path(path)
-            .flush_every_ms(None)
-            .open()
-            .map_err(open_err)?;
-        let trees = committer::Trees::open(&db).map_err(open_err)?;
-        let state = state::load(&trees, path)?;
+        let (rev_tx, revisions) = watch::channel(0);
+        let engine = GroupCommit::open(
+            path,
+            writer::RegistryLayout {
+                options,
+                revisions: rev_tx,
+            },
+        )?;
+        let state = engine.state();
         tracing::info!(
             path = %path.display(),
             revision = state.revision,
@@ -141,78 +172,54 @@ impl Store {
             jurisdictions = state.jurisdictions.len(),
             "store opened"
         );
-        let (rev_tx, rev_rx) = watch::channel(state.revision);
-        let shared = Arc::new(ArcSwap::from_pointee(state));
-        let (tx, rx) = mpsc::unbounded_channel();
-        let flushes = Arc::new(AtomicU64::new(0));
-        let committer = committer::Committer::new(
-            db.clone(),
-            trees,
-            shared.clone(),
-            rev_tx,
-            options,
-            flushes.clone(),
-        );
-        let handle = std::thread::Builder::new()
-            .name("store-committer".into())
-            .spawn(move || committer.run(rx))
-            .map_err(|e| StoreError::Io(format!("cannot start committer thread: {e}")))?;
-        Ok(Store {
-            inner: Arc::new(Inner {
-                path: path.to_owned(),
-                db,
-                state: shared,
-                revisions: rev_rx,
-                flushes,
-                queue: std::sync::Mutex::new(Some(tx)),
-                committer: std::sync::Mutex::new(Some(handle)),
-            }),
-        })
+        let mut revisions = revisions;
+        // Loading set the revision; receivers see only what comes after.
+        revisions.mark_unchanged();
+        Ok(Store { engine, revisions })
     }
 
     /// The data directory.
     pub fn path(&self) -> &Path {
-        &self.inner.path
+        self.engine.path()
     }
 
     /// The current committed (durable) state.
-    pub fn state(&self) -> Arc<State> {
-        self.inner.state.load_full()
+    pub fn state(&self) -> std::sync::Arc<State> {
+        self.engine.state()
     }
 
     /// The current revision.
     pub fn revision(&self) -> u64 {
-        self.inner.state.load().revision
+        self.engine.state().revision
     }
 
     /// How many times the committer has flushed since the store opened: one
     /// per group commit that wrote something, however many writes it held.
     pub fn flushes(&self) -> u64 {
-        self.inner.flushes.load(Ordering::Relaxed)
+        self.engine.flushes()
+    }
+
+    /// True while writes are accepted, false while a full disk or an I/O
+    /// error lasts; changes are pushed (for health reporting).
+    pub fn writable(&self) -> watch::Receiver<bool> {
+        self.engine.writable()
     }
 
     /// A receiver that sees every newly committed revision.
     pub fn revisions(&self) -> watch::Receiver<u64> {
-        self.inner.revisions.clone()
+        self.revisions.clone()
     }
 
     /// Commits a set of writes atomically; returns once they are durable.
     /// A write whose precondition fails (exists, missing, etag) fails the
     /// whole commit and writes nothing.
     pub async fn commit(&self, commit: Commit) -> Result<Committed, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        {
-            let queue = self.inner.queue.lock().expect("queue lock");
-            let tx = queue.as_ref().ok_or(StoreError::Closed)?;
-            tx.send(Pending { commit, reply })
-                .map_err(|_| StoreError::Closed)?;
-        }
-        rx.await.map_err(|_| StoreError::Closed)?
+        self.engine.commit(commit).await
     }
 
     /// Change-log entries with revision >= `from`, oldest first, at most `limit`.
     pub fn changes_since(&self, from: u64, limit: usize) -> Result<Vec<ChangeRecord>, StoreError> {
-        committer::read_changes(&self.inner.db, &self.inner.path, from, 0, limit)
+        self.changes_from(from, 0, limit)
     }
 
     /// Change-log entries at or after position (`revision`, `index`), oldest
@@ -223,7 +230,19 @@ impl Store {
         index: u32,
         limit: usize,
     ) -> Result<Vec<ChangeRecord>, StoreError> {
-        committer::read_changes(&self.inner.db, &self.inner.path, revision, index, limit)
+        // Only what is published is durable: after a failed flush sled's
+        // memory may still hold the refused batch until it is reopened.
+        let published = self.revision();
+        let tables = self.engine.tables()?;
+        let mut out = reads::read_changes(
+            tables.tree(layout::CHANGES),
+            self.path(),
+            revision,
+            index,
+            limit,
+        )?;
+        out.retain(|c| c.revision <= published);
+        Ok(out)
     }
 
     /// Change-log entries with revision < `before`, newest first, at most
@@ -233,32 +252,34 @@ impl Store {
         before: u64,
         limit: usize,
     ) -> Result<Vec<ChangeRecord>, StoreError> {
-        committer::read_changes_rev(&self.inner.db, &self.inner.path, before, limit)
+        let before = before.min(self.revision().saturating_add(1));
+        let tables = self.engine.tables()?;
+        reads::read_changes_rev(tables.tree(layout::CHANGES), self.path(), before, limit)
+    }
+
+    /// Checks the audit trail's hash chain from the first retained revision
+    /// to the newest, and names the first record that breaks it.
+    pub fn verify_chain(&self) -> Result<Verification, StoreError> {
+        let tables = self.engine.tables()?;
+        Ok(backup::verify_tables(
+            &tables,
+            self.engine.state().first_retained,
+        ))
+    }
+
+    /// Writes a consistent snapshot (the state at one revision and the
+    /// change log up to it) to `out`, while writes go on.
+    pub fn backup(&self, out: &mut dyn std::io::Write) -> Result<BackupSummary, StoreError> {
+        backup::write(self, out)
+    }
+
+    pub(crate) fn tables(&self) -> Result<std::sync::Arc<Tables>, StoreError> {
+        self.engine.tables()
     }
 
     /// Stops accepting writes, lets the committer finish what it holds, and
     /// flushes sled. Idempotent.
     pub fn close(&self) -> Result<(), StoreError> {
-        self.inner.queue.lock().expect("queue lock").take();
-        if let Some(handle) = self.inner.committer.lock().expect("committer lock").take() {
-            let _ = handle.join();
-        }
-        self.inner
-            .db
-            .flush()
-            .map_err(|e| StoreError::Io(e.to_string()))?;
-        Ok(())
-    }
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        self.queue.get_mut().map(|q| q.take()).ok();
-        if let Ok(slot) = self.committer.get_mut()
-            && let Some(handle) = slot.take()
-        {
-            let _ = handle.join();
-        }
-        let _ = self.db.flush();
+        self.engine.close()
     }
 }

@@ -42,6 +42,10 @@ pub enum NotifierError {
     /// sled failed while writing or flushing; the store refuses further writes.
     #[error("storage failure: {0}")]
     Io(String),
+    /// The store cannot write now (a full disk, an I/O error) or refuses
+    /// the data directory's format.
+    #[error(transparent)]
+    Store(judicial_store::StoreError),
     /// The store is closed, or the notifier is shutting down.
     #[error("the notifier is shutting down")]
     Closed,
@@ -69,9 +73,51 @@ impl From<NotifierError> for Status {
                 with_reason(Code::Aborted, message, "STREAM_REPLACED")
             }
             NotifierError::Closed => with_reason(Code::Unavailable, message, "SHUTTING_DOWN"),
+            NotifierError::Store(e) => store_status(&e, message),
             NotifierError::Open { .. } | NotifierError::Corrupt { .. } | NotifierError::Io(_) => {
                 with_reason(Code::Internal, message, "STORAGE_FAILURE")
             }
+        }
+    }
+}
+
+impl From<judicial_store::StoreError> for NotifierError {
+    fn from(e: judicial_store::StoreError) -> Self {
+        use judicial_store::StoreError;
+        match e {
+            StoreError::Open { path, source } => NotifierError::Open {
+                path,
+                detail: source.to_string(),
+            },
+            StoreError::Corrupt { path, key, detail } => {
+                NotifierError::Corrupt { path, key, detail }
+            }
+            StoreError::Closed => NotifierError::Closed,
+            other => NotifierError::Store(other),
+        }
+    }
+}
+
+/// The status of a store failure: a full disk is RESOURCE_EXHAUSTED, another
+/// write failure UNAVAILABLE (both retryable), the rest INTERNAL.
+fn store_status(e: &judicial_store::StoreError, message: String) -> Status {
+    use judicial_server::status::{STORAGE_FULL, STORAGE_UNAVAILABLE};
+    use judicial_store::StoreError;
+    match e {
+        StoreError::Full { .. } => with_reason(Code::ResourceExhausted, message, STORAGE_FULL),
+        StoreError::Unavailable { .. } => {
+            with_reason(Code::Unavailable, message, STORAGE_UNAVAILABLE)
+        }
+        StoreError::Closed => with_reason(Code::Unavailable, message, "SHUTTING_DOWN"),
+        StoreError::Io(_)
+        | StoreError::Open { .. }
+        | StoreError::Format { .. }
+        | StoreError::Corrupt { .. }
+        | StoreError::Backup { .. }
+        | StoreError::AlreadyExists { .. }
+        | StoreError::NotFound { .. }
+        | StoreError::EtagMismatch { .. } => {
+            with_reason(Code::Internal, message, "STORAGE_FAILURE")
         }
     }
 }

@@ -276,7 +276,7 @@ impl Deriver {
             registry_revision,
             date_cursor,
         };
-        self.notifier.storage.commit(Op::Derive(derivation)).await?;
+        commit_retrying(&self.notifier.storage, derivation).await?;
         self.notifier.publish_view(&view);
         self.view = view;
         Ok(())
@@ -328,6 +328,39 @@ impl Deriver {
                     return Ok(CatchUp::Done);
                 }
             }
+        }
+    }
+}
+
+/// Commits a derivation; while the store refuses writes (a full disk, an
+/// I/O error) waits until it recovers and commits again, unless the
+/// reloaded store shows the derivation already landed.
+async fn commit_retrying(
+    storage: &crate::storage::Storage,
+    derivation: Derivation,
+) -> Result<(), NotifierError> {
+    loop {
+        match storage.commit(Op::Derive(derivation.clone())).await {
+            Err(NotifierError::Store(
+                e @ (judicial_store::StoreError::Full { .. }
+                | judicial_store::StoreError::Unavailable { .. }),
+            )) => {
+                tracing::warn!(error = %e, "cannot record derived events; retrying when the store recovers");
+                let mut writable = storage.writable();
+                if writable.wait_for(|w| *w).await.is_err() {
+                    return Err(NotifierError::Closed);
+                }
+                let state = storage.state();
+                let landed = match (derivation.registry_revision, derivation.date_cursor) {
+                    (Some(r), _) => state.registry_revision >= Some(r),
+                    (None, Some(day)) => state.date_cursor >= Some(day),
+                    (None, None) => false,
+                };
+                if landed {
+                    return Ok(());
+                }
+            }
+            other => return other.map(|_| ()),
         }
     }
 }

@@ -65,6 +65,12 @@ pub async fn add_routes(
                 .await;
         }
     });
+    // Writes get their own health entry: a full disk stops writes, not reads.
+    judicial_server::status::report_writes(
+        health,
+        <NotifierServiceServer<grpc::NotifierGrpc> as tonic::server::NamedService>::NAME,
+        notifier.storage.writable(),
+    );
     spawn_backlog_metrics(notifier.clone(), shutdown.clone());
     let service = NotifierServiceServer::new(grpc::NotifierGrpc::new(notifier.clone(), shutdown))
         .max_decoding_message_size(limits.max_message_bytes)

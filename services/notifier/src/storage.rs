@@ -11,22 +11,27 @@
 //! | `subscriptions` | id | [`Subscription`] as JSON |
 //! | `meta` | `registry_revision`, `date_cursor`, `last_sequence`, `first_sequence`, `log_id` | u64/i64 big-endian, text |
 //!
-//! One committer thread owns every write (see [`committer`]): events, the
-//! view entries they were derived from and the cursors advance in one
-//! transaction, flushed before the new events are published to streams —
+//! Writes go through the group-commit engine of `judicial-store` (the one
+//! the registry uses; this module's [`layout`] puts the notifier's trees on
+//! it): events, the view entries they were derived from and the cursors
+//! advance in one transaction, flushed before the new events are published
+//! to streams —
 //! so after a crash the log, the view and the cursor agree, and deriving
 //! resumes exactly where it stopped. sled's flush survives a crash of the
 //! process (SIGKILL-tested); it does not promise to survive a power loss.
+//! A full disk or an I/O error refuses writes (`RESOURCE_EXHAUSTED` /
+//! `UNAVAILABLE`) until the engine's probe write succeeds again.
 
-mod committer;
+mod layout;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::Arc;
 
-use arc_swap::ArcSwap;
 use imbl::OrdMap;
 use judicial_domain::{CalendarDate, Instrument, Jurisdiction};
-use tokio::sync::{mpsc, oneshot, watch};
+use judicial_store::engine::{GroupCommit, Tables};
+use judicial_store::layout::decode_u64;
+use tokio::sync::watch;
 
 use crate::error::NotifierError;
 use crate::event::{Event, NewEvent};
@@ -104,60 +109,19 @@ pub(crate) enum Outcome {
     Retained,
 }
 
-pub(crate) struct Pending {
-    op: Op,
-    reply: oneshot::Sender<Result<Outcome, NotifierError>>,
-}
-
 /// A handle on the open store; cheap to clone.
 #[derive(Clone)]
 pub struct Storage {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    path: PathBuf,
-    db: sled::Db,
-    events: sled::Tree,
-    state: Arc<ArcSwap<LogState>>,
+    engine: GroupCommit<layout::NotifierLayout>,
     sequences: watch::Receiver<u64>,
-    queue: Mutex<Option<mpsc::UnboundedSender<Pending>>>,
-    committer: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for Storage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Storage")
-            .field("path", &self.inner.path)
+            .field("path", &self.engine.path())
             .finish()
     }
-}
-
-pub(crate) struct Trees {
-    pub(crate) events: sled::Tree,
-    pub(crate) instruments: sled::Tree,
-    pub(crate) jurisdictions: sled::Tree,
-    pub(crate) subscriptions: sled::Tree,
-    pub(crate) meta: sled::Tree,
-}
-
-impl Trees {
-    fn open(db: &sled::Db) -> Result<Trees, sled::Error> {
-        Ok(Trees {
-            events: db.open_tree("events")?,
-            instruments: db.open_tree("view_instruments")?,
-            jurisdictions: db.open_tree("view_jurisdictions")?,
-            subscriptions: db.open_tree("subscriptions")?,
-            meta: db.open_tree("meta")?,
-        })
-    }
-}
-
-pub(crate) fn decode_u64(bytes: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = bytes.len().min(8);
-    buf[..n].copy_from_slice(&bytes[..n]);
-    u64::from_be_bytes(buf)
 }
 
 impl Storage {
@@ -170,27 +134,22 @@ impl Storage {
         source: String,
         retention: Retention,
     ) -> Result<(Storage, View), NotifierError> {
-        let open_err = |e: sled::Error| NotifierError::Open {
+        let (seq_tx, mut sequences) = watch::channel(0);
+        let engine =
+            GroupCommit::open(path, layout::NotifierLayout::new(source, retention, seq_tx))?;
+        sequences.mark_unchanged();
+        let tables = engine.tables()?;
+        let view = load_view(&tables, path)?;
+        let state = engine.state();
+        let meta = tables.tree(layout::META);
+        let stamp = |e: sled::Error| NotifierError::Open {
             path: path.to_owned(),
             detail: e.to_string(),
         };
-        // No periodic background flush: every commit flushes before it is
-        // acknowledged, and sled's flusher thread can keep the database (and
-        // the directory's lock) alive after the last handle is dropped, so a
-        // reopen in the same process failed with WouldBlock under load.
-        let db = sled::Config::new()
-            .path(path)
-            .flush_every_ms(None)
-            .open()
-            .map_err(open_err)?;
-        let trees = Trees::open(&db).map_err(open_err)?;
-        let (state, view) = load(&trees, path)?;
-        if trees.meta.get(META_LOG_ID).map_err(open_err)?.is_none() {
-            trees
-                .meta
-                .insert(META_LOG_ID, state.log_id.as_bytes())
-                .map_err(open_err)?;
-            db.flush().map_err(open_err)?;
+        if meta.get(META_LOG_ID).map_err(stamp)?.is_none() {
+            meta.insert(META_LOG_ID, state.log_id.as_bytes())
+                .map_err(stamp)?;
+            tables.db.flush().map_err(stamp)?;
         }
         tracing::info!(
             path = %path.display(),
@@ -199,67 +158,48 @@ impl Storage {
             subscriptions = state.subscriptions.len(),
             "notifier store opened"
         );
-        let (seq_tx, seq_rx) = watch::channel(state.last_sequence);
-        let shared = Arc::new(ArcSwap::from_pointee(state));
-        let (tx, rx) = mpsc::unbounded_channel();
-        let events = trees.events.clone();
-        let committer =
-            committer::Committer::new(db.clone(), trees, shared.clone(), seq_tx, source, retention);
-        let handle = std::thread::Builder::new()
-            .name("notifier-committer".into())
-            .spawn(move || committer.run(rx))
-            .map_err(|e| NotifierError::Io(format!("cannot start committer thread: {e}")))?;
-        let storage = Storage {
-            inner: Arc::new(Inner {
-                path: path.to_owned(),
-                db,
-                events,
-                state: shared,
-                sequences: seq_rx,
-                queue: Mutex::new(Some(tx)),
-                committer: Mutex::new(Some(handle)),
-            }),
-        };
-        Ok((storage, view))
+        Ok((Storage { engine, sequences }, view))
     }
 
     /// The cursors and subscriptions as of the last flushed commit.
     pub fn state(&self) -> Arc<LogState> {
-        self.inner.state.load_full()
+        self.engine.state()
+    }
+
+    /// True while writes are accepted, false while a full disk or an I/O
+    /// error lasts; changes are pushed (for health reporting).
+    pub fn writable(&self) -> watch::Receiver<bool> {
+        self.engine.writable()
+    }
+
+    /// How many times the store has flushed since it opened (one per batch).
+    pub fn flushes(&self) -> u64 {
+        self.engine.flushes()
     }
 
     /// The newest durable sequence, pushed after every commit that adds events.
     pub fn sequences(&self) -> watch::Receiver<u64> {
-        self.inner.sequences.clone()
+        self.sequences.clone()
     }
 
     /// Commits an op and waits until it is durable.
     pub(crate) async fn commit(&self, op: Op) -> Result<Outcome, NotifierError> {
-        let (reply, rx) = oneshot::channel();
-        {
-            let queue = self.inner.queue.lock().expect("queue lock");
-            let Some(queue) = queue.as_ref() else {
-                return Err(NotifierError::Closed);
-            };
-            queue
-                .send(Pending { op, reply })
-                .map_err(|_| NotifierError::Closed)?;
-        }
-        rx.await.map_err(|_| NotifierError::Closed)?
+        self.engine.commit(op).await
     }
 
     /// Up to `limit` durable events with sequence ≥ `from`, in order.
     pub fn read_events(&self, from: u64, limit: usize) -> Result<Vec<Event>, NotifierError> {
         // Only what is published is durable: never read past it.
-        let last = *self.inner.sequences.borrow();
+        let last = *self.sequences.borrow();
         if from > last || limit == 0 {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
         let range = from.to_be_bytes()..=last.to_be_bytes();
-        for item in self.inner.events.range(range).take(limit) {
+        let tables = self.engine.tables()?;
+        for item in tables.tree(layout::EVENTS).range(range).take(limit) {
             let (key, value) = item.map_err(|e| NotifierError::Io(e.to_string()))?;
-            out.push(decode(&self.inner.path, "events", &key, &value)?);
+            out.push(decode(self.engine.path(), "events", &key, &value)?);
         }
         Ok(out)
     }
@@ -267,15 +207,7 @@ impl Storage {
     /// Stops the committer after it has written everything queued, and
     /// flushes. Later commits fail with [`NotifierError::Closed`].
     pub fn close(&self) -> Result<(), NotifierError> {
-        drop(self.inner.queue.lock().expect("queue lock").take());
-        if let Some(handle) = self.inner.committer.lock().expect("committer lock").take() {
-            let _ = handle.join();
-        }
-        self.inner
-            .db
-            .flush()
-            .map_err(|e| NotifierError::Io(e.to_string()))?;
-        Ok(())
+        Ok(self.engine.close()?)
     }
 }
 
@@ -309,47 +241,59 @@ fn new_log_id() -> String {
     format!("n{}", String::from_utf8(out).unwrap_or_default())
 }
 
-fn load(trees: &Trees, path: &Path) -> Result<(LogState, View), NotifierError> {
+fn load_state(tables: &Tables, path: &Path) -> Result<LogState, NotifierError> {
     let io = |e: sled::Error| NotifierError::Open {
         path: path.to_owned(),
         detail: e.to_string(),
     };
+    let meta_tree = tables.tree(layout::META);
     let meta = |key: &[u8]| -> Result<Option<u64>, NotifierError> {
-        Ok(trees.meta.get(key).map_err(io)?.map(|v| decode_u64(&v)))
+        Ok(meta_tree.get(key).map_err(io)?.map(|v| decode_u64(&v)))
     };
-    let last_sequence = meta(META_LAST_SEQUENCE)?.unwrap_or(0);
-    let registry_revision = meta(META_REVISION)?;
     let mut state = LogState {
         first_sequence: meta(META_FIRST_SEQUENCE)?.unwrap_or(1),
-        last_sequence,
-        registry_revision,
+        last_sequence: meta(META_LAST_SEQUENCE)?.unwrap_or(0),
+        registry_revision: meta(META_REVISION)?,
         date_cursor: meta(META_DATE_CURSOR)?.map(|d| CalendarDate::from_days(d as i64)),
-        log_id: match trees.meta.get(META_LOG_ID).map_err(io)? {
+        log_id: match meta_tree.get(META_LOG_ID).map_err(io)? {
             Some(v) => String::from_utf8_lossy(&v).into_owned(),
             None => new_log_id(),
         },
         subscriptions: OrdMap::new(),
     };
-    for item in trees.subscriptions.iter() {
+    for item in tables.tree(layout::SUBSCRIPTIONS).iter() {
         let (key, value) = item.map_err(io)?;
         let s: Subscription = decode(path, "subscriptions", &key, &value)?;
         state.subscriptions.insert(s.id.clone(), Arc::new(s));
     }
+    Ok(state)
+}
+
+fn load_view(tables: &Tables, path: &Path) -> Result<View, NotifierError> {
+    let io = |e: sled::Error| NotifierError::Open {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
+    let registry_revision = tables
+        .tree(layout::META)
+        .get(META_REVISION)
+        .map_err(io)?
+        .map(|v| decode_u64(&v));
     let mut view = View {
         revision: registry_revision.unwrap_or(0),
         ..View::default()
     };
-    for item in trees.jurisdictions.iter() {
+    for item in tables.tree(layout::JURISDICTIONS).iter() {
         let (key, value) = item.map_err(io)?;
         let j: Jurisdiction = decode(path, "view_jurisdictions", &key, &value)?;
         view.jurisdictions.insert(j.code.clone(), Arc::new(j));
     }
-    for item in trees.instruments.iter() {
+    for item in tables.tree(layout::INSTRUMENTS).iter() {
         let (key, value) = item.map_err(io)?;
         let i: Instrument = decode(path, "view_instruments", &key, &value)?;
         view.instruments.insert(i.id.clone(), Arc::new(i));
     }
-    Ok((state, view))
+    Ok(view)
 }
 
 #[cfg(test)]

@@ -58,6 +58,12 @@ pub struct Config {
     #[arg(long, env = "JUDICIAL_PROGRESS_INTERVAL", default_value = "5s", value_parser = judicial_server::config::parse_duration)]
     pub progress_interval: std::time::Duration,
 
+    /// Rebuild --data-dir (which must be new or empty) from a backup file
+    /// made by `judicial backup --to FILE`, verify it, and exit instead of
+    /// serving. Start the registry on that directory afterwards.
+    #[arg(long, env = "JUDICIAL_RESTORE", value_name = "FILE")]
+    pub restore: Option<PathBuf>,
+
     #[command(flatten)]
     pub home: HomeArgs,
 

@@ -91,9 +91,21 @@ impl From<RegistryError> for Status {
             RegistryError::Store(StoreError::Closed) | RegistryError::ShuttingDown => {
                 with_reason(Code::Unavailable, message, "SHUTTING_DOWN")
             }
+            RegistryError::Store(StoreError::Full { .. }) => with_reason(
+                Code::ResourceExhausted,
+                message,
+                judicial_server::status::STORAGE_FULL,
+            ),
+            RegistryError::Store(StoreError::Unavailable { .. }) => with_reason(
+                Code::Unavailable,
+                message,
+                judicial_server::status::STORAGE_UNAVAILABLE,
+            ),
             RegistryError::Store(
                 StoreError::Io(_)
                 | StoreError::Open { .. }
+                | StoreError::Format { .. }
+                | StoreError::Backup { .. }
                 | StoreError::Corrupt { .. }
                 | StoreError::AlreadyExists { .. }
                 | StoreError::NotFound { .. }

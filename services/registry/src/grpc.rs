@@ -103,6 +103,7 @@ pub fn change_to_proto(c: &ChangeRecord) -> pb::Change {
         actor: c.actor.clone(),
         time: convert::timestamp_to_proto(c.time_ms),
         reason: c.reason.clone(),
+        hash: c.hash.clone(),
     }
 }
 
@@ -426,5 +427,60 @@ impl RegistryService for RegistryGrpc {
             changes: changes.iter().map(change_to_proto).collect(),
             next_page_token: next.unwrap_or_default(),
         }))
+    }
+
+    async fn verify_changes(
+        &self,
+        _request: Request<pb::VerifyChangesRequest>,
+    ) -> Result<Response<pb::VerifyChangesResponse>, Status> {
+        let store = self.registry.store().clone();
+        let v = tokio::task::spawn_blocking(move || store.verify_chain())
+            .await
+            .map_err(|e| Status::internal(format!("verification task failed: {e}")))?
+            .map_err(RegistryError::from)?;
+        let bad = v.first_bad.clone();
+        Ok(Response::new(pb::VerifyChangesResponse {
+            ok: bad.is_none(),
+            first_revision: v.first_revision,
+            last_revision: v.last_revision,
+            records: v.records,
+            first_bad_revision: bad.as_ref().map_or(0, |b| b.revision),
+            first_bad_index: bad.as_ref().map_or(0, |b| b.index),
+            problem: bad.map(|b| b.problem).unwrap_or_default(),
+        }))
+    }
+
+    type BackupStream = Pin<Box<dyn Stream<Item = Result<pb::BackupChunk, Status>> + Send>>;
+
+    async fn backup(
+        &self,
+        _request: Request<pb::BackupRequest>,
+    ) -> Result<Response<Self::BackupStream>, Status> {
+        const CHUNK: usize = 1 << 20;
+        let store = self.registry.store().clone();
+        let (bytes, summary) = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            store.backup(&mut out).map(|s| (out, s))
+        })
+        .await
+        .map_err(|e| Status::internal(format!("backup task failed: {e}")))?
+        .map_err(RegistryError::from)?;
+        tracing::info!(
+            revision = summary.revision,
+            changes = summary.changes,
+            bytes = bytes.len(),
+            "backup taken"
+        );
+        let revision = summary.revision;
+        let chunks: Vec<Result<pb::BackupChunk, Status>> = bytes
+            .chunks(CHUNK)
+            .map(|c| {
+                Ok(pb::BackupChunk {
+                    data: c.to_vec(),
+                    revision,
+                })
+            })
+            .collect();
+        Ok(Response::new(Box::pin(tokio_stream::iter(chunks))))
     }
 }

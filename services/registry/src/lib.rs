@@ -26,7 +26,8 @@ pub use error::RegistryError;
 pub use registry::Registry;
 
 /// Adds the registry's gRPC service (with its message-size limits) to `routes`
-/// and marks it SERVING on `health`.
+/// and marks it SERVING on `health`; `judicial.v1.RegistryService.writes`
+/// follows whether the store accepts writes.
 pub async fn add_routes(
     registry: Arc<Registry>,
     routes: &mut RoutesBuilder,
@@ -34,12 +35,19 @@ pub async fn add_routes(
     limits: &Limits,
     shutdown: Shutdown,
 ) {
+    let writable = registry.store().writable();
     let service = RegistryServiceServer::new(grpc::RegistryGrpc::new(registry, shutdown))
         .max_decoding_message_size(limits.max_message_bytes)
         .max_encoding_message_size(limits.max_message_bytes);
     health
         .set_serving::<RegistryServiceServer<grpc::RegistryGrpc>>()
         .await;
+    // Writes get their own health entry: a full disk stops writes, not reads.
+    judicial_server::status::report_writes(
+        health,
+        <RegistryServiceServer<grpc::RegistryGrpc> as tonic::server::NamedService>::NAME,
+        writable,
+    );
     routes.add_service(service);
 }
 
@@ -71,4 +79,28 @@ pub async fn run(
     tracing::info!("registry stopped; store flushed");
     served?;
     Ok(())
+}
+
+/// `judicial-registry --restore FILE --data-dir DIR`: rebuilds DIR from a
+/// backup, verifies it and reports on stdout (exit 0) or stderr (exit 1).
+pub fn restore(backup: &std::path::Path, data_dir: &std::path::Path) -> std::process::ExitCode {
+    match judicial_store::restore(backup, data_dir) {
+        Ok(s) => {
+            println!(
+                "restored {} into {}: revision {}, {} jurisdictions, {} instruments, {} change records from revision {} (hash chain verified)",
+                backup.display(),
+                data_dir.display(),
+                s.revision,
+                s.jurisdictions,
+                s.instruments,
+                s.changes,
+                s.first_retained
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("judicial-registry: restore failed: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

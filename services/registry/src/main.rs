@@ -12,6 +12,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = Config::parse();
+    if let Some(backup) = &config.restore {
+        return judicial_registry::restore(backup, &config.data_dir);
+    }
     let (listen, common) = (config.listen, config.common.clone());
     judicial_server::binary::main(
         "judicial-registry",

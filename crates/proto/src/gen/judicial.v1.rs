@@ -877,6 +877,9 @@ pub struct Change {
     /// The reason given.
     #[prost(string, tag = "8")]
     pub reason: ::prost::alloc::string::String,
+    /// SHA-256 (hex) over this change and the previous change's hash.
+    #[prost(string, tag = "9")]
+    pub hash: ::prost::alloc::string::String,
 }
 /// Request for ListChanges.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -948,6 +951,47 @@ pub struct Requirement {
     /// Caveats.
     #[prost(string, tag = "14")]
     pub notes: ::prost::alloc::string::String,
+}
+/// Request for VerifyChanges.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VerifyChangesRequest {}
+/// Response for VerifyChanges.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VerifyChangesResponse {
+    /// Whether every retained change verifies.
+    #[prost(bool, tag = "1")]
+    pub ok: bool,
+    /// The first revision checked (the first retained one).
+    #[prost(uint64, tag = "2")]
+    pub first_revision: u64,
+    /// The last revision checked.
+    #[prost(uint64, tag = "3")]
+    pub last_revision: u64,
+    /// How many change records were checked.
+    #[prost(uint64, tag = "4")]
+    pub records: u64,
+    /// The revision of the first record that does not verify; 0 when ok.
+    #[prost(uint64, tag = "5")]
+    pub first_bad_revision: u64,
+    /// Its index within that revision.
+    #[prost(uint32, tag = "6")]
+    pub first_bad_index: u32,
+    /// What is wrong with it, in plain words; empty when ok.
+    #[prost(string, tag = "7")]
+    pub problem: ::prost::alloc::string::String,
+}
+/// Request for Backup.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct BackupRequest {}
+/// A piece of a backup file, in order.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct BackupChunk {
+    /// The next bytes of the file.
+    #[prost(bytes = "vec", tag = "1")]
+    pub data: ::prost::alloc::vec::Vec<u8>,
+    /// The snapshot's revision (set on every chunk).
+    #[prost(uint64, tag = "2")]
+    pub revision: u64,
 }
 /// Whether a jurisdiction is a sovereign state or a region of one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
@@ -1435,6 +1479,58 @@ pub mod registry_service_client {
                 .insert(GrpcMethod::new("judicial.v1.RegistryService", "ListChanges"));
             self.inner.unary(req, path, codec).await
         }
+        /// Checks the change log's hash chain from the first retained revision and
+        /// names the first record that breaks it (tamper evidence).
+        pub async fn verify_changes(
+            &mut self,
+            request: impl tonic::IntoRequest<super::VerifyChangesRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::VerifyChangesResponse>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic_prost::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/judicial.v1.RegistryService/VerifyChanges",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("judicial.v1.RegistryService", "VerifyChanges"));
+            self.inner.unary(req, path, codec).await
+        }
+        /// Streams a consistent online snapshot (the state at one revision and the
+        /// change log up to it) as JSON lines, for `judicial-registry --restore`.
+        pub async fn backup(
+            &mut self,
+            request: impl tonic::IntoRequest<super::BackupRequest>,
+        ) -> std::result::Result<
+            tonic::Response<tonic::codec::Streaming<super::BackupChunk>>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic_prost::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/judicial.v1.RegistryService/Backup",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("judicial.v1.RegistryService", "Backup"));
+            self.inner.server_streaming(req, path, codec).await
+        }
     }
 }
 /// Generated server implementations.
@@ -1544,6 +1640,27 @@ pub mod registry_service_server {
             tonic::Response<super::ListChangesResponse>,
             tonic::Status,
         >;
+        /// Checks the change log's hash chain from the first retained revision and
+        /// names the first record that breaks it (tamper evidence).
+        async fn verify_changes(
+            &self,
+            request: tonic::Request<super::VerifyChangesRequest>,
+        ) -> std::result::Result<
+            tonic::Response<super::VerifyChangesResponse>,
+            tonic::Status,
+        >;
+        /// Server streaming response type for the Backup method.
+        type BackupStream: tonic::codegen::tokio_stream::Stream<
+                Item = std::result::Result<super::BackupChunk, tonic::Status>,
+            >
+            + std::marker::Send
+            + 'static;
+        /// Streams a consistent online snapshot (the state at one revision and the
+        /// change log up to it) as JSON lines, for `judicial-registry --restore`.
+        async fn backup(
+            &self,
+            request: tonic::Request<super::BackupRequest>,
+        ) -> std::result::Result<tonic::Response<Self::BackupStream>, tonic::Status>;
     }
     /// The registry of jurisdictions and instruments: the suite's only writer.
     /// Every committed write increments one global revision and is recorded in an
@@ -2216,6 +2333,98 @@ pub mod registry_service_server {
                                 max_encoding_message_size,
                             );
                         let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/judicial.v1.RegistryService/VerifyChanges" => {
+                    #[allow(non_camel_case_types)]
+                    struct VerifyChangesSvc<T: RegistryService>(pub Arc<T>);
+                    impl<
+                        T: RegistryService,
+                    > tonic::server::UnaryService<super::VerifyChangesRequest>
+                    for VerifyChangesSvc<T> {
+                        type Response = super::VerifyChangesResponse;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::VerifyChangesRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as RegistryService>::verify_changes(&inner, request)
+                                    .await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = VerifyChangesSvc(inner);
+                        let codec = tonic_prost::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/judicial.v1.RegistryService/Backup" => {
+                    #[allow(non_camel_case_types)]
+                    struct BackupSvc<T: RegistryService>(pub Arc<T>);
+                    impl<
+                        T: RegistryService,
+                    > tonic::server::ServerStreamingService<super::BackupRequest>
+                    for BackupSvc<T> {
+                        type Response = super::BackupChunk;
+                        type ResponseStream = T::BackupStream;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::ResponseStream>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::BackupRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as RegistryService>::backup(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = BackupSvc(inner);
+                        let codec = tonic_prost::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.server_streaming(method, req).await;
                         Ok(res)
                     };
                     Box::pin(fut)

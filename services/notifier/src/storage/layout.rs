@@ -1,151 +1,124 @@
-//! The single writer: group commit over one sled transaction and one flush.
-//!
-//! sled 0.34 deadlocks when several tasks call `flush_async` at once, so
-//! nothing else writes: every op is queued here, a batch is checked against
-//! the state the ops before it produced, written in one transaction,
-//! flushed once, then published and acknowledged.
+//! The notifier's layout on the group-commit engine of `judicial-store`:
+//! which trees it has, how an op becomes writes, and the event log's
+//! retention after each flush. The engine does the queueing, the one
+//! transaction, the flush, failures and recovery.
 
+use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
 
-use arc_swap::ArcSwap;
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
-use tokio::sync::{mpsc, watch};
+use judicial_store::engine::{Layout, Tables, Writes};
+use tokio::sync::watch;
 
 use super::{
     Derivation, LogState, META_DATE_CURSOR, META_FIRST_SEQUENCE, META_LAST_SEQUENCE, META_REVISION,
-    Op, Outcome, Pending, Retention, Trees,
+    Op, Outcome, Retention,
 };
 use crate::error::NotifierError;
 use crate::event::Event;
 use crate::subscription::{NewSubscription, StartPosition, Subscription};
 
-/// Most ops one group commit takes from the queue.
-const MAX_BATCH: usize = 512;
 /// Most events one retention pass removes (the rest wait for the next).
 const RETENTION_STEP: usize = 10_000;
 
-/// Which tree a write goes to.
-#[derive(Debug, Clone, Copy)]
-enum Tree {
-    Events,
-    Instruments,
-    Jurisdictions,
-    Subscriptions,
-    Meta,
-}
+/// Tree names, in the order the engine opens them.
+const TREES: &[&str] = &[
+    "events",
+    "view_instruments",
+    "view_jurisdictions",
+    "subscriptions",
+    "meta",
+];
+pub(crate) const EVENTS: usize = 0;
+pub(crate) const INSTRUMENTS: usize = 1;
+pub(crate) const JURISDICTIONS: usize = 2;
+pub(crate) const SUBSCRIPTIONS: usize = 3;
+pub(crate) const META: usize = 4;
 
-/// One key to set (Some) or remove (None).
-type Write = (Tree, Vec<u8>, Option<Vec<u8>>);
+/// The notifier's on-disk format (1: the layout in the module docs, JSON
+/// values, as written before versions were recorded).
+pub const FORMAT_VERSION: u64 = 1;
 
-pub(crate) struct Committer {
-    db: sled::Db,
-    trees: Trees,
-    shared: Arc<ArcSwap<LogState>>,
-    sequences: watch::Sender<u64>,
+pub(crate) struct NotifierLayout {
     source: String,
     retention: Retention,
-    failed: bool,
+    sequences: watch::Sender<u64>,
+    /// Set by the batch being planned: whether it derived events, and the
+    /// time of a retention request in it.
+    derived: bool,
+    retain_now: Option<i64>,
 }
 
-impl Committer {
-    pub(crate) fn new(
-        db: sled::Db,
-        trees: Trees,
-        shared: Arc<ArcSwap<LogState>>,
-        sequences: watch::Sender<u64>,
-        source: String,
-        retention: Retention,
-    ) -> Self {
-        Committer {
-            db,
-            trees,
-            shared,
-            sequences,
+impl NotifierLayout {
+    pub(crate) fn new(source: String, retention: Retention, sequences: watch::Sender<u64>) -> Self {
+        NotifierLayout {
             source,
             retention,
-            failed: false,
+            sequences,
+            derived: false,
+            retain_now: None,
+        }
+    }
+}
+
+impl Layout for NotifierLayout {
+    type Op = Op;
+    type Outcome = Outcome;
+    type Error = NotifierError;
+    type State = LogState;
+
+    const NAME: &'static str = "notifier";
+    const TREES: &'static [&'static str] = TREES;
+    const FORMAT_VERSION: u64 = FORMAT_VERSION;
+
+    fn load(&mut self, tables: &Tables, path: &Path) -> Result<LogState, NotifierError> {
+        let state = super::load_state(tables, path)?;
+        self.sequences.send_replace(state.last_sequence);
+        Ok(state)
+    }
+
+    fn plan(
+        &mut self,
+        working: &mut LogState,
+        op: Op,
+        writes: &mut Writes,
+    ) -> Result<Outcome, NotifierError> {
+        match op {
+            Op::Retain { now_ms } => {
+                self.retain_now = Some(now_ms);
+                Ok(Outcome::Retained)
+            }
+            op => {
+                self.derived |= matches!(op, Op::Derive(_));
+                self.plan_op(working, op, writes)
+            }
         }
     }
 
-    pub(crate) fn run(mut self, mut queue: mpsc::UnboundedReceiver<Pending>) {
-        while let Some(first) = queue.blocking_recv() {
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match queue.try_recv() {
-                    Ok(p) => batch.push(p),
-                    Err(_) => break,
-                }
-            }
-            self.commit_batch(batch);
+    fn after_flush(&mut self, tables: &Tables, state: &mut LogState) {
+        let retain_now = self.retain_now.take();
+        if std::mem::take(&mut self.derived) || retain_now.is_some() {
+            let now_ms = retain_now.filter(|_| self.retention.max_age_ms.is_some());
+            state.first_sequence = self.retain(tables, state, now_ms);
         }
-        tracing::debug!("notifier committer stopped");
     }
 
-    fn commit_batch(&mut self, batch: Vec<Pending>) {
-        if self.failed {
-            for p in batch {
-                let _ = p.reply.send(Err(NotifierError::Closed));
-            }
-            return;
-        }
-        let started = Instant::now();
-        let mut working: LogState = (**self.shared.load()).clone();
-        let mut writes: Vec<Write> = Vec::new();
-        let mut replies = Vec::with_capacity(batch.len());
-        let mut retain_now = None;
-        let mut derived = false;
-        for Pending { op, reply } in batch {
-            if let Op::Retain { now_ms } = op {
-                retain_now = Some(now_ms);
-                replies.push((reply, Ok(Outcome::Retained)));
-                continue;
-            }
-            derived |= matches!(op, Op::Derive(_));
-            let result = self.plan(&mut working, op, &mut writes);
-            replies.push((reply, result));
-        }
-        if !writes.is_empty()
-            && let Err(e) = self.persist(&writes)
-        {
-            tracing::error!(error = %e, "notifier commit failed; the store refuses further writes until restarted");
-            self.failed = true;
-            for (reply, _) in replies {
-                let _ = reply.send(Err(NotifierError::Io(e.clone())));
-            }
-            return;
-        }
-        let has_age = self.retention.max_age_ms.is_some();
-        if derived || retain_now.is_some() {
-            let now_ms = retain_now.filter(|_| has_age);
-            working.first_sequence = self.retain(&working, now_ms);
-        }
-        let last = working.last_sequence;
-        self.shared.store(Arc::new(working));
+    fn published(&mut self, state: &LogState) {
+        let last = state.last_sequence;
         self.sequences.send_if_modified(|s| {
             let moved = *s != last;
             *s = last;
             moved
         });
-        tracing::debug!(
-            writes = writes.len(),
-            ops = replies.len(),
-            last_sequence = last,
-            elapsed_us = started.elapsed().as_micros() as u64,
-            "notifier group commit"
-        );
-        for (reply, result) in replies {
-            let _ = reply.send(result);
-        }
     }
+}
 
+impl NotifierLayout {
     /// Checks one op against `working`, applies it there, and queues its writes.
-    fn plan(
+    fn plan_op(
         &self,
         working: &mut LogState,
         op: Op,
-        writes: &mut Vec<Write>,
+        writes: &mut Writes,
     ) -> Result<Outcome, NotifierError> {
         match op {
             Op::Derive(d) => {
@@ -154,7 +127,7 @@ impl Committer {
             }
             Op::CreateSubscription(new, time_ms) => {
                 let s = create(working, new, time_ms)?;
-                writes.push(subscription_write(&s));
+                subscription_write(writes, &s);
                 working.subscriptions.insert(s.id.clone(), s.clone());
                 Ok(Outcome::Subscription(s))
             }
@@ -162,7 +135,7 @@ impl Committer {
                 if working.subscriptions.remove(&id).is_none() {
                     return Err(NotifierError::NotFound(format!("subscriptions/{id}")));
                 }
-                writes.push((Tree::Subscriptions, id.into_bytes(), None));
+                writes.remove(SUBSCRIPTIONS, id.into_bytes());
                 Ok(Outcome::Deleted)
             }
             Op::Ack { id, sequence } => {
@@ -183,7 +156,7 @@ impl Committer {
                     acked_sequence: sequence,
                     ..(*s).clone()
                 });
-                writes.push(subscription_write(&s));
+                subscription_write(writes, &s);
                 working.subscriptions.insert(id, s);
                 Ok(Outcome::Cursor(sequence))
             }
@@ -197,7 +170,7 @@ impl Committer {
                     delivered_sequence: sequence,
                     ..(*s).clone()
                 });
-                writes.push(subscription_write(&s));
+                subscription_write(writes, &s);
                 working.subscriptions.insert(id, s);
                 Ok(Outcome::Cursor(sequence))
             }
@@ -205,7 +178,7 @@ impl Committer {
         }
     }
 
-    fn plan_derivation(&self, working: &mut LogState, d: Derivation, writes: &mut Vec<Write>) {
+    fn plan_derivation(&self, working: &mut LogState, d: Derivation, writes: &mut Writes) {
         for new in d.events {
             let sequence = working.last_sequence + 1;
             let event = Event {
@@ -220,11 +193,11 @@ impl Committer {
                 counterparts: new.counterparts,
                 assistances: new.assistances,
             };
-            writes.push((
-                Tree::Events,
+            writes.put(
+                EVENTS,
                 sequence.to_be_bytes().to_vec(),
-                Some(serde_json::to_vec(&event).expect("encode event")),
-            ));
+                serde_json::to_vec(&event).expect("encode event"),
+            );
             working.last_sequence = sequence;
         }
         for id in &d.touched.instruments {
@@ -233,7 +206,7 @@ impl Committer {
                 .instruments
                 .get(id)
                 .map(|i| serde_json::to_vec(i.as_ref()).expect("encode instrument"));
-            writes.push((Tree::Instruments, id.as_bytes().to_vec(), value));
+            writes.set(INSTRUMENTS, id.as_bytes().to_vec(), value);
         }
         for code in &d.touched.jurisdictions {
             let value = d
@@ -241,53 +214,23 @@ impl Committer {
                 .jurisdictions
                 .get(code)
                 .map(|j| serde_json::to_vec(j.as_ref()).expect("encode jurisdiction"));
-            writes.push((Tree::Jurisdictions, code.as_bytes().to_vec(), value));
+            writes.set(JURISDICTIONS, code.as_bytes().to_vec(), value);
         }
         if let Some(revision) = d.registry_revision {
             working.registry_revision = Some(revision);
-            writes.push(meta(META_REVISION, revision));
+            meta(writes, META_REVISION, revision);
         }
         if let Some(day) = d.date_cursor {
             working.date_cursor = Some(day);
-            writes.push(meta(META_DATE_CURSOR, day.to_days() as u64));
+            meta(writes, META_DATE_CURSOR, day.to_days() as u64);
         }
-        writes.push(meta(META_LAST_SEQUENCE, working.last_sequence));
-    }
-
-    fn persist(&self, writes: &[Write]) -> Result<(), String> {
-        let t = &self.trees;
-        let result: Result<(), TransactionError<()>> = (
-            &t.events,
-            &t.instruments,
-            &t.jurisdictions,
-            &t.subscriptions,
-            &t.meta,
-        )
-            .transaction(
-                |(events, instruments, jurisdictions, subscriptions, meta)| {
-                    for (tree, key, value) in writes {
-                        let tree = match tree {
-                            Tree::Events => events,
-                            Tree::Instruments => instruments,
-                            Tree::Jurisdictions => jurisdictions,
-                            Tree::Subscriptions => subscriptions,
-                            Tree::Meta => meta,
-                        };
-                        match value {
-                            Some(v) => tree.insert(key.as_slice(), v.as_slice())?,
-                            None => tree.remove(key.as_slice())?,
-                        };
-                    }
-                    Ok::<(), ConflictableTransactionError<()>>(())
-                },
-            );
-        result.map_err(|e| format!("{e:?}"))?;
-        self.db.flush().map_err(|e| e.to_string())?;
-        Ok(())
+        meta(writes, META_LAST_SEQUENCE, working.last_sequence);
     }
 
     /// Drops events beyond the retention; returns the oldest retained sequence.
-    fn retain(&self, state: &LogState, now_ms: Option<i64>) -> u64 {
+    fn retain(&self, tables: &Tables, state: &LogState, now_ms: Option<i64>) -> u64 {
+        let events = tables.tree(EVENTS);
+        let meta = tables.tree(META);
         let mut first = state.first_sequence.max(1);
         if let Some(keep) = self.retention.max_events {
             first = first.max((state.last_sequence + 1).saturating_sub(keep));
@@ -295,7 +238,7 @@ impl Committer {
         if let (Some(age), Some(now)) = (self.retention.max_age_ms, now_ms) {
             let cutoff = now - age;
             let from = first.to_be_bytes();
-            for item in self.trees.events.range(from..).take(RETENTION_STEP) {
+            for item in events.range(from..).take(RETENTION_STEP) {
                 let Ok((_, value)) = item else { break };
                 match serde_json::from_slice::<Event>(&value) {
                     Ok(e) if e.time_ms < cutoff => first = e.sequence + 1,
@@ -309,9 +252,7 @@ impl Committer {
         }
         // Record the new floor first: a crash between the two steps leaves
         // extra events, never a log that claims events it lost.
-        if self
-            .trees
-            .meta
+        if meta
             .insert(META_FIRST_SEQUENCE, &first.to_be_bytes())
             .is_err()
         {
@@ -319,25 +260,25 @@ impl Committer {
         }
         let end = first.to_be_bytes();
         let mut batch = sled::Batch::default();
-        for key in self.trees.events.range(..end).keys().flatten() {
+        for key in events.range(..end).keys().flatten() {
             batch.remove(key);
         }
-        let _ = self.trees.events.apply_batch(batch);
+        let _ = events.apply_batch(batch);
         tracing::debug!(first_sequence = first, "event log retention applied");
         first
     }
 }
 
-fn meta(key: &[u8], value: u64) -> Write {
-    (Tree::Meta, key.to_vec(), Some(value.to_be_bytes().to_vec()))
+fn meta(writes: &mut Writes, key: &[u8], value: u64) {
+    writes.put(META, key.to_vec(), value.to_be_bytes().to_vec());
 }
 
-fn subscription_write(s: &Subscription) -> Write {
-    (
-        Tree::Subscriptions,
+fn subscription_write(writes: &mut Writes, s: &Subscription) {
+    writes.put(
+        SUBSCRIPTIONS,
         s.id.as_bytes().to_vec(),
-        Some(serde_json::to_vec(s).expect("encode subscription")),
-    )
+        serde_json::to_vec(s).expect("encode subscription"),
+    );
 }
 
 fn existing(working: &LogState, id: &str) -> Result<Arc<Subscription>, NotifierError> {
