@@ -15,6 +15,7 @@ mod error;
 mod export;
 mod location;
 mod record;
+pub mod quality;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
