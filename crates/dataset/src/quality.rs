@@ -105,6 +105,8 @@ pub struct TreatyTypeQuality {
     pub single_source: usize,
     /// Whose notes flag a source as weak.
     pub flagged_weak: usize,
+    /// Resting on a single source that the notes flag as weak.
+    pub single_weak_source: usize,
     /// Ids of the treaties whose notes record a conflict between sources.
     pub conflicts: Vec<String>,
     /// The known total, with its source (empty when none is recorded).
@@ -143,7 +145,8 @@ pub struct Report {
     pub bilateral_known_total: &'static str,
     /// One row per treaty type, in contract order (types with no treaty included).
     pub treaty_types: Vec<TreatyTypeQuality>,
-    /// One row per multilateral convention, in dataset order.
+    /// One row per multilateral convention, by id (a registry's export and
+    /// the files order instruments differently).
     pub conventions: Vec<ConventionQuality>,
     /// Arrangements recorded.
     pub arrangements: usize,
@@ -159,11 +162,12 @@ pub fn report(instruments: &[Instrument], home: &str) -> Report {
         .iter()
         .map(|&t| treaty_type_quality(&bilateral, home, t))
         .collect();
-    let conventions = instruments
+    let mut conventions: Vec<ConventionQuality> = instruments
         .iter()
         .filter(|i| i.kind == InstrumentKind::MultilateralConvention)
         .map(|i| convention_quality(i, home))
         .collect();
+    conventions.sort_by(|a, b| a.id.cmp(&b.id));
     Report {
         bilateral_treaties: bilateral.len(),
         bilateral_counterparts: counterparts(&bilateral, home),
@@ -200,6 +204,7 @@ fn treaty_type_quality(bilateral: &[&Instrument], home: &str, t: TreatyType) -> 
     let count = |f: &dyn Fn(&Instrument) -> bool| rows.iter().filter(|i| f(i)).count();
     let entry = |i: &Instrument| home_party(&i).entry_into_force.is_some();
     let as_of = |i: &Instrument| home_party(&i).in_force_as_of.is_some();
+    let weak = |i: &Instrument| i.notes.to_ascii_lowercase().contains("weak");
     TreatyTypeQuality {
         treaty_type: t,
         rows: rows.len(),
@@ -211,12 +216,17 @@ fn treaty_type_quality(bilateral: &[&Instrument], home: &str, t: TreatyType) -> 
         no_in_force_evidence: count(&|i| !entry(i) && !as_of(i)),
         with_title: count(&|i| !i.title.is_empty()),
         single_source: count(&|i| i.sources.len() == 1),
-        flagged_weak: count(&|i| i.notes.to_ascii_lowercase().contains("weak")),
-        conflicts: rows
-            .iter()
-            .filter(|i| records_conflict(&i.notes))
-            .map(|i| i.id.clone())
-            .collect(),
+        flagged_weak: count(&weak),
+        single_weak_source: count(&|i| i.sources.len() == 1 && weak(i)),
+        conflicts: {
+            let mut ids: Vec<String> = rows
+                .iter()
+                .filter(|i| records_conflict(&i.notes))
+                .map(|i| i.id.clone())
+                .collect();
+            ids.sort();
+            ids
+        },
         known_total: KNOWN_TREATY_TOTALS
             .iter()
             .find(|(k, _)| *k == t)
