@@ -52,7 +52,11 @@ fn offline_report_on_the_bundled_data_gives_its_real_counts() {
     assert_eq!(extradition["with_title"], 22);
     let criminal = treaty_type(&r, "criminal");
     assert_eq!(
-        (&criminal["rows"], &criminal["entry_into_force"], &criminal["single_weak_source"]),
+        (
+            &criminal["rows"],
+            &criminal["entry_into_force"],
+            &criminal["single_weak_source"]
+        ),
         (&Value::from(36), &Value::from(16), &Value::from(1)),
         "Peru criminal rests on one blog post"
     );
@@ -79,8 +83,16 @@ fn offline_report_on_the_bundled_data_gives_its_real_counts() {
     }
     let founding = &r["closest_to_founding_figures"]["concluded"];
     assert_eq!(
-        (&founding["on"], &founding["total"], &founding["counterpart_states"]),
-        (&Value::from("2006-06-20"), &Value::from(66), &Value::from(44))
+        (
+            &founding["on"],
+            &founding["total"],
+            &founding["counterpart_states"]
+        ),
+        (
+            &Value::from("2006-06-20"),
+            &Value::from(66),
+            &Value::from(44)
+        )
     );
 
     let table = judicial(&["dataset", "report"]);
@@ -96,7 +108,10 @@ fn offline_report_on_the_bundled_data_gives_its_real_counts() {
 #[test]
 fn offline_report_reads_a_toml_directory_and_rejects_an_invalid_one() {
     let dir = tempfile::tempdir().unwrap();
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../dataset/data/bilateral.toml");
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../dataset/data/bilateral.toml"
+    );
     std::fs::copy(data, dir.path().join("bilateral.toml")).unwrap();
     let path = dir.path().to_str().unwrap();
     let r = json(&["--json", "dataset", "report", "--data", path]);

@@ -14,8 +14,8 @@
 mod error;
 mod export;
 mod location;
-mod record;
 pub mod quality;
+mod record;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -19,19 +19,13 @@ pub const KNOWN_TREATY_TOTALS: &[(TreatyType, &str)] = &[
         TreatyType::Extradition,
         "61: 60 per MFA, Aug 2023, then Botswana and Serbia",
     ),
-    (
-        TreatyType::Criminal,
-        "at least 44 (MFA count, Sept 2018)",
-    ),
+    (TreatyType::Criminal, "at least 44 (MFA count, Sept 2018)"),
     (
         TreatyType::CivilAndCriminal,
         "19 (all in force, MFA list, Sept 2018)",
     ),
     (TreatyType::CivilCommercial, "21 (Nov 2024)"),
-    (
-        TreatyType::TransferOfSentencedPersons,
-        "17 (MOJ, c. 2024)",
-    ),
+    (TreatyType::TransferOfSentencedPersons, "17 (MOJ, c. 2024)"),
 ];
 
 /// The known total of all bilateral treaties, with its source.
@@ -49,7 +43,10 @@ pub const KNOWN_PARTY_TOTALS: &[(&str, &str)] = &[
         "hague-evidence-1970",
         "65 (HCCH: 64 on 2021-05-31, plus El Salvador)",
     ),
-    ("un-narcotics-1988", "191 as of June 2020, plus South Sudan (2023)"),
+    (
+        "un-narcotics-1988",
+        "191 as of June 2020, plus South Sudan (2023)",
+    ),
     ("untoc-2000", "192 (UN Treaty Collection, as at 2024-05-04)"),
     ("uncac-2003", "192 (per a 2026-02-07 source)"),
     (
@@ -73,12 +70,7 @@ pub const FOUNDING_FIGURES: &[(TreatyType, usize)] = &[
 pub const FOUNDING_COUNTRIES: usize = 44;
 
 /// Words in an instrument's notes that mark a recorded conflict between sources.
-const CONFLICT_MARKS: &[&str] = &[
-    "conflict",
-    "disagree",
-    "differ",
-    "kept in this note only",
-];
+const CONFLICT_MARKS: &[&str] = &["conflict", "disagree", "differ", "kept in this note only"];
 
 /// The quality of the bilateral treaties of one type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

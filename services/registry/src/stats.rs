@@ -80,7 +80,8 @@ pub fn compute(state: &State, home: &str, on: CalendarDate) -> Stats {
         }
     }
     s.counterpart_states = counterparts.len() as i32;
-    let concluded = judicial_dataset::quality::concluded(state.instruments.values().map(|i| &**i), home, on);
+    let concluded =
+        judicial_dataset::quality::concluded(state.instruments.values().map(|i| &**i), home, on);
     s.concluded_by_treaty_type = concluded
         .by_type
         .iter()

@@ -14,7 +14,9 @@ use crate::cli::{ChangesArgs, ExportArgs, HealthArgs, ImportArgs, InstrumentsCom
 use crate::error::CliError;
 use crate::output::{self, bold};
 
-pub(super) fn registry(ctx: &Context) -> Result<(String, RegistryServiceClient<Channel>), CliError> {
+pub(super) fn registry(
+    ctx: &Context,
+) -> Result<(String, RegistryServiceClient<Channel>), CliError> {
     let (url, channel) = ctx.channel(Service::Registry)?;
     Ok((
         url,
