@@ -23,6 +23,11 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+
+    /// Whether --endpoint or --registry-endpoint was given (flag or
+    /// environment), not defaulted: set by `main` from the parsed matches.
+    #[arg(skip)]
+    pub endpoint_given: bool,
 }
 
 /// Where the services are. One endpoint serves everything when the suite
@@ -106,6 +111,34 @@ pub enum Command {
     /// Write a consistent online backup of the registry (state and change
     /// log) to FILE, for `judicial-registry --restore FILE --data-dir NEW`.
     Backup(BackupArgs),
+    /// The dataset itself: how complete and how well sourced it is.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
+}
+
+/// `judicial dataset ...`.
+#[derive(Debug, Subcommand)]
+pub enum DatasetCommand {
+    /// Data-quality report: per convention, parties and completeness; per
+    /// treaty type, rows with entry into force, with only an "in force as
+    /// of" attestation, with title, with a single (weak) source; conflicts
+    /// recorded in notes.
+    ///
+    /// Offline from the bundled data by default, or from `--data DIR`; from
+    /// a running registry when `--endpoint` (or `--registry-endpoint`) is given.
+    Report(DatasetReportArgs),
+}
+
+/// `judicial dataset report`.
+#[derive(Debug, Args)]
+pub struct DatasetReportArgs {
+    /// A TOML dataset file or directory to report on instead of the bundled
+    /// data (not together with --endpoint).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Home state the treaties are counted for.
+    #[arg(long, env = "JUDICIAL_HOME", default_value = "CN")]
+    pub home: String,
 }
 
 /// `judicial certs ...`.

@@ -3,6 +3,7 @@
 mod admin;
 mod checklist;
 mod backup;
+mod dataset;
 mod dev;
 mod route;
 mod stream;
@@ -20,6 +21,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let ctx = Context {
         endpoints: cli.endpoints,
         json: cli.json,
+        endpoint_given: cli.endpoint_given,
     };
     match cli.command {
         Command::Dev(args) => dev::run(args).await,
@@ -36,6 +38,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Health(args) => admin::health(&ctx, args).await,
         Command::Watch(args) => stream::watch(&ctx, args).await,
         Command::Subscribe(args) => stream::subscribe(&ctx, args).await,
+        Command::Dataset(crate::cli::DatasetCommand::Report(args)) => {
+            dataset::report(&ctx, args).await
+        }
         Command::Certs(crate::cli::CertsCommand::Init { dir }) => {
             let files = judicial_server::certs::init(&dir).map_err(CliError::Local)?;
             for f in &files {
@@ -54,6 +59,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 pub struct Context {
     endpoints: Endpoints,
     json: bool,
+    endpoint_given: bool,
 }
 
 /// Which service a call goes to.

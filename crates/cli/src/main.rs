@@ -7,7 +7,8 @@ mod command;
 mod error;
 mod output;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 /// mimalloc instead of glibc's malloc: glibc's allocator took about a third
 /// of the CPU in every benchmark scenario (see BENCHMARKS.md).
@@ -16,7 +17,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = cli::Cli::parse();
+    let matches = cli::Cli::command().get_matches();
+    let mut cli = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.endpoint_given = ["endpoint", "registry_endpoint"].iter().any(|id| {
+        !matches!(
+            matches.value_source(id),
+            None | Some(ValueSource::DefaultValue)
+        )
+    });
     match command::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

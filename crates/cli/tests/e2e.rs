@@ -131,7 +131,7 @@ fn route_stats_and_exit_codes_against_the_dev_suite() {
     assert!(String::from_utf8_lossy(&text.stdout).contains("instruments/cn-fr-civil-1987"));
 
     let stats = dev.json(&["stats"]);
-    assert_eq!(stats["bilateral_treaties_recorded"], 136);
+    assert_eq!(stats["bilateral_treaties_recorded"], 152);
     assert!(
         stats["bilateral_treaties_in_force_by_type"]["EXTRADITION"]
             .as_i64()
@@ -198,7 +198,11 @@ fn route_stats_and_exit_codes_against_the_dev_suite() {
             again["updated"].as_i64(),
             again["unchanged"].as_i64()
         ),
-        (Some(0), Some(0), Some(165))
+        (
+            Some(0),
+            Some(0),
+            Some(judicial_dataset::bundled().instruments.len() as i64)
+        )
     );
 }
 
@@ -239,7 +243,10 @@ fn dev_shuts_down_cleanly_on_sigint() {
             .instruments
             .contains_key("cn-de-civil-2031")
     );
-    assert_eq!(registry.state().instruments.len(), 166);
+    assert_eq!(
+        registry.state().instruments.len(),
+        judicial_dataset::bundled().instruments.len() + 1
+    );
     sled::open(dev.dir.path().join("notifier")).expect("the notifier's store reopens");
 }
 

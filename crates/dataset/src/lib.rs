@@ -14,6 +14,7 @@
 mod error;
 mod export;
 mod location;
+pub mod quality;
 mod record;
 mod requirements;
 

@@ -353,6 +353,10 @@ impl RegistryService for RegistryGrpc {
             bilateral_treaties: s.bilateral_treaties,
             arrangements: s.arrangements,
             jurisdictions: s.jurisdictions,
+            concluded_by_treaty_type: s.concluded_by_treaty_type.into_iter().collect(),
+            concluded: s.concluded,
+            concluded_counterpart_states: s.concluded_counterpart_states,
+            concluded_undated: s.concluded_undated,
         }))
     }
 

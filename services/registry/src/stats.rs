@@ -32,6 +32,15 @@ pub struct Stats {
     pub arrangements: i32,
     /// Jurisdictions known.
     pub jurisdictions: i32,
+    /// Bilateral treaties concluded on or before the date, by treaty type
+    /// (see `judicial_dataset::quality::concluded`).
+    pub concluded_by_treaty_type: BTreeMap<String, i32>,
+    /// Bilateral treaties concluded on or before the date.
+    pub concluded: i32,
+    /// Distinct states with a bilateral treaty concluded on or before the date.
+    pub concluded_counterpart_states: i32,
+    /// Bilateral treaties with no date at all for the home state.
+    pub concluded_undated: i32,
 }
 
 /// Computes the statistics of `state` for `home` on `on`.
@@ -76,5 +85,15 @@ pub fn compute(state: &State, home: &str, on: CalendarDate) -> Stats {
         }
     }
     s.counterpart_states = counterparts.len() as i32;
+    let concluded =
+        judicial_dataset::quality::concluded(state.instruments.values().map(|i| &**i), home, on);
+    s.concluded_by_treaty_type = concluded
+        .by_type
+        .iter()
+        .map(|(t, n)| (t.as_str().to_ascii_uppercase(), *n as i32))
+        .collect();
+    s.concluded = concluded.total as i32;
+    s.concluded_counterpart_states = concluded.counterpart_states as i32;
+    s.concluded_undated = concluded.undated as i32;
     s
 }

@@ -527,6 +527,11 @@ async fn stats_count_what_was_in_force_on_the_date() {
     let s = stats(1988, 2, 7).await;
     assert_eq!((s.in_force, s.counterpart_states), (0, 0));
     assert!(s.instruments_by_treaty_type.is_empty());
+    // Concluded (signed 1987-05-04) even where not in force.
+    assert_eq!((s.concluded, s.concluded_counterpart_states), (3, 3));
+    assert_eq!(s.concluded_by_treaty_type.get("CIVIL_COMMERCIAL"), Some(&3));
+    let s = stats(1987, 5, 3).await;
+    assert_eq!((s.concluded, s.concluded_undated), (0, 0));
     let err = client
         .get_stats(pb::GetStatsRequest {
             as_of: date(2001, 2, 29),
@@ -616,5 +621,43 @@ async fn health_and_reflection_answer() {
         names.contains(&"judicial.v1.RegistryService".to_string()),
         "{names:?}"
     );
+    registry.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn stats_count_treaties_concluded_by_the_date_on_the_bundled_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = RegistryHandle::start(dir.path(), Seed::Bundled).await;
+    let mut client = registry.client();
+    // The date the dataset README gives as closest to the founding
+    // document's "66 treaties with 44 countries".
+    let (closest, _) = judicial_dataset::quality::closest_to_founding_figures(
+        &judicial_dataset::bundled().instruments,
+        "CN",
+    );
+    assert_eq!(closest.on, "2006-06-20");
+    let s = client
+        .get_stats(pb::GetStatsRequest {
+            as_of: date(2006, 6, 20),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((s.concluded, s.concluded_counterpart_states), (66, 44));
+    let by_type = |t: &str| s.concluded_by_treaty_type.get(t).copied().unwrap_or(0);
+    assert_eq!(
+        [
+            by_type("CIVIL_COMMERCIAL"),
+            by_type("CRIMINAL"),
+            by_type("CIVIL_AND_CRIMINAL"),
+            by_type("EXTRADITION"),
+            by_type("TRANSFER_OF_SENTENCED_PERSONS"),
+        ],
+        [12, 17, 16, 19, 2]
+    );
+    assert_eq!(s.concluded_undated, 22);
+    // Fewer are certainly in force than concluded.
+    let in_force: i32 = s.instruments_by_treaty_type.values().sum();
+    assert!(in_force < s.concluded, "{in_force} in force");
     registry.stop().await.unwrap();
 }

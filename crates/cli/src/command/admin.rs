@@ -14,7 +14,9 @@ use crate::cli::{ChangesArgs, ExportArgs, HealthArgs, ImportArgs, InstrumentsCom
 use crate::error::CliError;
 use crate::output::{self, bold};
 
-fn registry(ctx: &Context) -> Result<(String, RegistryServiceClient<Channel>), CliError> {
+pub(super) fn registry(
+    ctx: &Context,
+) -> Result<(String, RegistryServiceClient<Channel>), CliError> {
     let (url, channel) = ctx.channel(Service::Registry)?;
     Ok((
         url,
@@ -295,6 +297,8 @@ pub async fn stats(ctx: &Context, args: StatsArgs) -> Result<(), CliError> {
             "in_force": s.in_force, "uncertain": s.uncertain, "signed_not_in_force": s.signed_not_in_force, "terminated": s.terminated,
             "counterpart_states": s.counterpart_states, "multilateral_conventions_in_force": s.multilateral_conventions,
             "bilateral_treaties_recorded": s.bilateral_treaties, "arrangements_recorded": s.arrangements, "jurisdictions": s.jurisdictions,
+            "bilateral_treaties_concluded_by_type": s.concluded_by_treaty_type, "concluded": s.concluded,
+            "concluded_counterpart_states": s.concluded_counterpart_states, "concluded_undated": s.concluded_undated,
         }));
         return Ok(());
     }
@@ -313,6 +317,19 @@ pub async fn stats(ctx: &Context, args: StatsArgs) -> Result<(), CliError> {
         "{in_force_treaties} bilateral treaties certainly in force with {} states: {}",
         s.counterpart_states,
         breakdown.join(", ")
+    );
+    let mut concluded: Vec<_> = s.concluded_by_treaty_type.iter().collect();
+    concluded.sort();
+    let concluded: Vec<String> = concluded
+        .iter()
+        .map(|(t, n)| format!("{n} {}", t.to_ascii_lowercase().replace('_', " ")))
+        .collect();
+    crate::outln!(
+        "{} bilateral treaties concluded by then with {} states: {} ({} undated, not counted)",
+        s.concluded,
+        s.concluded_counterpart_states,
+        concluded.join(", "),
+        s.concluded_undated
     );
     let mut t = output::table(&["figure", "count"]);
     for (name, n) in [

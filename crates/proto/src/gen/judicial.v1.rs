@@ -784,6 +784,25 @@ pub struct Stats {
     /// Jurisdictions in the registry.
     #[prost(int32, tag = "12")]
     pub jurisdictions: i32,
+    /// Bilateral treaties concluded on or before as_of, by treaty type
+    /// (`EXTRADITION` → 21): signed by then or, where the home state's signing
+    /// is not recorded, ratified, in force or attested in force by then (each
+    /// implies a signature before it). A partial date counts from its end.
+    #[prost(map = "string, int32", tag = "13")]
+    pub concluded_by_treaty_type: ::std::collections::HashMap<
+        ::prost::alloc::string::String,
+        i32,
+    >,
+    /// Sum of concluded_by_treaty_type.
+    #[prost(int32, tag = "14")]
+    pub concluded: i32,
+    /// Distinct states with a bilateral treaty concluded on or before as_of.
+    #[prost(int32, tag = "15")]
+    pub concluded_counterpart_states: i32,
+    /// Bilateral treaties with no date at all recorded for the home state:
+    /// never counted as concluded, whatever as_of.
+    #[prost(int32, tag = "16")]
+    pub concluded_undated: i32,
 }
 /// Request for ImportDataset.
 #[derive(Clone, PartialEq, ::prost::Message)]
