@@ -27,6 +27,16 @@ pub fn principal<T>(request: &tonic::Request<T>) -> String {
         .unwrap_or_else(|| ANONYMOUS.to_owned())
 }
 
+/// Placed in request extensions when the caller holds the admin role (every
+/// caller does when no policy is set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminRole;
+
+/// Whether the caller holds the admin role.
+pub fn is_admin<T>(request: &tonic::Request<T>) -> bool {
+    request.extensions().get::<AdminRole>().is_some()
+}
+
 /// A permission a policy grants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -271,6 +281,13 @@ where
             if let Some(status) = refusal {
                 return Box::pin(async move { Ok(status.into_http()) });
             }
+        }
+        if self
+            .policy
+            .as_ref()
+            .is_none_or(|policy| policy.allows(&identity, Role::Admin))
+        {
+            request.extensions_mut().insert(AdminRole);
         }
         request.extensions_mut().insert(Principal(identity));
         // Take the service that was driven to readiness; leave a clone behind.

@@ -389,5 +389,6 @@ fn create(
         acked_sequence: start_sequence - 1,
         delivered_sequence: start_sequence - 1,
         create_time_ms: time_ms,
+        owner: new.owner,
     }))
 }
