@@ -73,10 +73,9 @@ async fn secured_suite(certs: &Path) -> (RegistryHandle, NotifierHandle, [tempfi
     );
     secure(&mut config.common, certs, "notifier");
     let certs_dir = certs.to_owned();
-    let notifier = NotifierHandle::start_secured(config, move |addr| {
-        tls_channel(addr, &certs_dir, ALICE)
-    })
-    .await;
+    let notifier =
+        NotifierHandle::start_secured(config, move |addr| tls_channel(addr, &certs_dir, ALICE))
+            .await;
     (registry, notifier, [data, notifier_dir])
 }
 
@@ -175,8 +174,7 @@ async fn subscriptions_belong_to_their_creator() {
         .await
         .expect("the owner streams")
         .into_inner();
-    let mut writer =
-        RegistryServiceClient::new(tls_channel(registry.addr, certs.path(), BOB));
+    let mut writer = RegistryServiceClient::new(tls_channel(registry.addr, certs.path(), BOB));
     writer
         .create_instrument(pb::CreateInstrumentRequest {
             instrument: Some(treaty("cn-fr-civil-2031", "FR", Some((2031, 1, 1)))),

@@ -108,10 +108,7 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for &r in Reason::ALL {
             let s = r.as_str();
-            assert!(
-                s.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
-                "{s}"
-            );
+            assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
             assert!(seen.insert(s), "{s} twice");
             assert_eq!(Reason::parse(s), Some(r));
         }

@@ -216,14 +216,16 @@ where
             match bulk.try_acquire_owned() {
                 Ok(slow) => {
                     drop(permit);
-                    metrics::counter!("judicial_slow_reads_total", "outcome" => "moved").increment(1);
+                    metrics::counter!("judicial_slow_reads_total", "outcome" => "moved")
+                        .increment(1);
                     let response = call.await;
                     drop(slow);
                     response
                 }
                 Err(_) => {
                     drop(permit);
-                    metrics::counter!("judicial_slow_reads_total", "outcome" => "refused").increment(1);
+                    metrics::counter!("judicial_slow_reads_total", "outcome" => "refused")
+                        .increment(1);
                     tracing::debug!(%method, slow_after_ms = slow_after.as_millis() as u64, "slow read refused: the bulk share is full");
                     Ok(overloaded(CallClass::Bulk, &method))
                 }
@@ -252,13 +254,22 @@ mod tests {
             call_class("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"),
             CallClass::Bulk
         );
-        assert_eq!(call_class("/judicial.v1.RouterService/Route"), CallClass::Read);
-        assert_eq!(call_class("/judicial.v1.RouterService/BatchRoute"), CallClass::Bulk);
+        assert_eq!(
+            call_class("/judicial.v1.RouterService/Route"),
+            CallClass::Read
+        );
+        assert_eq!(
+            call_class("/judicial.v1.RouterService/BatchRoute"),
+            CallClass::Bulk
+        );
         assert_eq!(
             call_class("/judicial.v1.RegistryService/CreateInstrument"),
             CallClass::Other
         );
-        assert_eq!(call_class("/judicial.v1.RegistryService/Nope"), CallClass::Other);
+        assert_eq!(
+            call_class("/judicial.v1.RegistryService/Nope"),
+            CallClass::Other
+        );
     }
 
     /// A server-streaming RPC holds a connection's attention for long: each

@@ -137,14 +137,29 @@ pub const OPEN_SERVICES: &[&str] = &[
 /// policy is set, and `every_contract_method_has_a_role` fails until it is
 /// added.
 pub const METHOD_ROLES: &[(&str, Role)] = &[
-    ("/judicial.v1.RegistryService/CreateJurisdiction", Role::Writer),
+    (
+        "/judicial.v1.RegistryService/CreateJurisdiction",
+        Role::Writer,
+    ),
     ("/judicial.v1.RegistryService/GetJurisdiction", Role::Reader),
-    ("/judicial.v1.RegistryService/ListJurisdictions", Role::Reader),
-    ("/judicial.v1.RegistryService/CreateInstrument", Role::Writer),
+    (
+        "/judicial.v1.RegistryService/ListJurisdictions",
+        Role::Reader,
+    ),
+    (
+        "/judicial.v1.RegistryService/CreateInstrument",
+        Role::Writer,
+    ),
     ("/judicial.v1.RegistryService/GetInstrument", Role::Reader),
     ("/judicial.v1.RegistryService/ListInstruments", Role::Reader),
-    ("/judicial.v1.RegistryService/UpdateInstrument", Role::Writer),
-    ("/judicial.v1.RegistryService/DeleteInstrument", Role::Writer),
+    (
+        "/judicial.v1.RegistryService/UpdateInstrument",
+        Role::Writer,
+    ),
+    (
+        "/judicial.v1.RegistryService/DeleteInstrument",
+        Role::Writer,
+    ),
     ("/judicial.v1.RegistryService/Watch", Role::Reader),
     ("/judicial.v1.RegistryService/GetStats", Role::Reader),
     ("/judicial.v1.RegistryService/ImportDataset", Role::Writer),
@@ -153,11 +168,26 @@ pub const METHOD_ROLES: &[(&str, Role)] = &[
     ("/judicial.v1.RouterService/Route", Role::Reader),
     ("/judicial.v1.RouterService/BatchRoute", Role::Reader),
     ("/judicial.v1.RouterService/GetCoverage", Role::Reader),
-    ("/judicial.v1.NotifierService/CreateSubscription", Role::Subscriber),
-    ("/judicial.v1.NotifierService/GetSubscription", Role::Subscriber),
-    ("/judicial.v1.NotifierService/ListSubscriptions", Role::Subscriber),
-    ("/judicial.v1.NotifierService/DeleteSubscription", Role::Subscriber),
-    ("/judicial.v1.NotifierService/StreamEvents", Role::Subscriber),
+    (
+        "/judicial.v1.NotifierService/CreateSubscription",
+        Role::Subscriber,
+    ),
+    (
+        "/judicial.v1.NotifierService/GetSubscription",
+        Role::Subscriber,
+    ),
+    (
+        "/judicial.v1.NotifierService/ListSubscriptions",
+        Role::Subscriber,
+    ),
+    (
+        "/judicial.v1.NotifierService/DeleteSubscription",
+        Role::Subscriber,
+    ),
+    (
+        "/judicial.v1.NotifierService/StreamEvents",
+        Role::Subscriber,
+    ),
     ("/judicial.v1.NotifierService/AckEvents", Role::Subscriber),
     ("/judicial.v1.NotifierService/ListEvents", Role::Subscriber),
 ];
@@ -367,7 +397,10 @@ mod tests {
             Access::Unknown
         );
         assert_eq!(access("/judicial.v1.AdminService/Get"), Access::Unknown);
-        assert_eq!(access("/judicial.v1.RouterService/Route/x"), Access::Unknown);
+        assert_eq!(
+            access("/judicial.v1.RouterService/Route/x"),
+            Access::Unknown
+        );
         assert_eq!(access("judicial.v1.RouterService/Route"), Access::Unknown);
         assert_eq!(access("/"), Access::Unknown);
     }
@@ -388,7 +421,10 @@ mod tests {
                 }
             }
         }
-        assert!(contract.len() >= 23, "the descriptor set lists the contract: {contract:?}");
+        assert!(
+            contract.len() >= 23,
+            "the descriptor set lists the contract: {contract:?}"
+        );
         let missing: Vec<_> = contract
             .iter()
             .filter(|path| access(path) == Access::Unknown)

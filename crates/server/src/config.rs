@@ -169,7 +169,10 @@ fn parse_home(text: &str) -> Result<String, String> {
 impl From<&CommonArgs> for judicial_client::TlsFiles {
     fn from(args: &CommonArgs) -> Self {
         judicial_client::TlsFiles {
-            ca: args.registry_ca.clone().or_else(|| args.tls_client_ca.clone()),
+            ca: args
+                .registry_ca
+                .clone()
+                .or_else(|| args.tls_client_ca.clone()),
             cert: args.tls_cert.clone(),
             key: args.tls_key.clone(),
         }
