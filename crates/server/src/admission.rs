@@ -10,8 +10,10 @@
 //!   reflection) share a quarter of the slots and can never take more;
 //! - every other call takes an **interactive** slot; a quick read still
 //!   running after `slow_after` has shown itself slow and moves to a bulk
-//!   slot (or, when those are all taken, is answered RESOURCE_EXHAUSTED), so
-//!   slow reads cannot hold the interactive slots either. Writes and unknown
+//!   slot when one is free (else it keeps its slot: an admitted call is
+//!   never cut short), so slow reads give the interactive slots back when
+//!   they can; a quick read finding the interactive share full may overflow
+//!   into a free bulk slot. Writes and unknown
 //!   methods are never cut short: a write may already be committing.
 //!
 //! A call that finds its share full is answered RESOURCE_EXHAUSTED with
@@ -34,7 +36,7 @@ pub enum CallClass {
     /// Streams, bulk transfers and reflection: the bulk share only.
     Bulk,
     /// Quick idempotent reads: an interactive slot, moved to the bulk share
-    /// (or refused) when slow.
+    /// when slow and a bulk slot is free.
     Read,
     /// Writes and anything else: an interactive slot, never cut short.
     Other,
@@ -140,7 +142,7 @@ fn overloaded(class: CallClass, method: &str) -> http::Response<tonic::body::Bod
     crate::status::with_reason(
         tonic::Code::ResourceExhausted,
         format!(
-            "server overloaded: every {} slot is taken; retry {method} with backoff",
+            "Too many requests: every {} slot of the server is taken; retry {method} with backoff",
             match class {
                 CallClass::Bulk => "bulk",
                 _ => "interactive",
@@ -180,15 +182,28 @@ where
                     return Box::pin(async move { Ok(response) });
                 }
             },
-            CallClass::Read | CallClass::Other => {
-                match shares.interactive.clone().try_acquire_owned() {
-                    Ok(p) => Some(p),
+            // A quick read may overflow into a free bulk slot (never the
+            // other way round).
+            CallClass::Read => match shares.interactive.clone().try_acquire_owned() {
+                Ok(p) => Some(p),
+                Err(_) => match shares.bulk.clone().try_acquire_owned() {
+                    Ok(p) => {
+                        let response = call_holding(&mut self.inner, request, p);
+                        return response;
+                    }
                     Err(_) => {
                         let response = overloaded(class, request.uri().path());
                         return Box::pin(async move { Ok(response) });
                     }
+                },
+            },
+            CallClass::Other => match shares.interactive.clone().try_acquire_owned() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    let response = overloaded(class, request.uri().path());
+                    return Box::pin(async move { Ok(response) });
                 }
-            }
+            },
         };
         let method = request.uri().path().to_owned();
         // Take the service that was driven to readiness; leave a clone behind.
@@ -212,7 +227,9 @@ where
                 response = &mut call => return response,
                 _ = tokio::time::sleep(slow_after) => {}
             }
-            // Still running: a slow read. Give its interactive slot back.
+            // Still running: a slow read. Give its interactive slot back
+            // when a bulk slot is free; otherwise keep it (an admitted call
+            // is answered on its own terms, never cut short).
             match bulk.try_acquire_owned() {
                 Ok(slow) => {
                     drop(permit);
@@ -223,15 +240,36 @@ where
                     response
                 }
                 Err(_) => {
-                    drop(permit);
-                    metrics::counter!("judicial_slow_reads_total", "outcome" => "refused")
+                    metrics::counter!("judicial_slow_reads_total", "outcome" => "kept")
                         .increment(1);
-                    tracing::debug!(%method, slow_after_ms = slow_after.as_millis() as u64, "slow read refused: the bulk share is full");
-                    Ok(overloaded(CallClass::Bulk, &method))
+                    tracing::debug!(%method, slow_after_ms = slow_after.as_millis() as u64, "slow read keeps its slot: the bulk share is full");
+                    let response = call.await;
+                    drop(permit);
+                    response
                 }
             }
         })
     }
+}
+
+/// Calls `inner` and holds `permit` until the response (headers) is ready.
+fn call_holding<S, B>(
+    inner: &mut S,
+    request: http::Request<B>,
+    permit: OwnedSemaphorePermit,
+) -> BoxFuture<S::Response, S::Error>
+where
+    S: tower::Service<http::Request<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    let clone = inner.clone();
+    let mut inner = std::mem::replace(inner, clone);
+    let call = inner.call(request);
+    Box::pin(async move {
+        let response = call.await;
+        drop(permit);
+        response
+    })
 }
 
 #[cfg(test)]
@@ -319,19 +357,27 @@ mod tests {
         };
         let call = |request| svc.clone().oneshot(request);
 
-        // A slow read takes the interactive slot: a quick read is shed.
+        // A slow read takes the interactive slot: a quick read overflows
+        // into the free bulk slot.
         let first = tokio::spawn(call(route(true)));
         tokio::task::yield_now().await;
-        let shed = call(route(false)).await.unwrap();
-        assert_eq!(code(&shed), Some(tonic::Code::ResourceExhausted));
+        let overflow = call(route(false)).await.unwrap();
+        assert_eq!(code(&overflow), None);
         // Once it has run past `slow_after` it moves to the bulk slot.
         tokio::time::sleep(Duration::from_millis(30)).await;
         let quick = call(route(false)).await.unwrap();
         assert_eq!(code(&quick), None, "a quick read is admitted again");
-        // A second slow read finds the bulk slot taken and is refused.
-        let second = call(route(true)).await.unwrap();
-        assert_eq!(code(&second), Some(tonic::Code::ResourceExhausted));
-        assert!(!first.is_finished(), "the moved read still runs");
+        // A second slow read takes the interactive slot; a third overflows
+        // into... nothing: both shares are full, so it is shed.
+        let second = tokio::spawn(call(route(true)));
+        tokio::task::yield_now().await;
+        let third = call(route(false)).await.unwrap();
+        assert_eq!(code(&third), Some(tonic::Code::ResourceExhausted));
+        // Past `slow_after` the second finds the bulk share full and keeps
+        // its slot: admitted calls are never cut short.
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        assert!(!first.is_finished() && !second.is_finished());
+        second.abort();
         // Health is never limited.
         let health = http::Request::builder()
             .uri("/grpc.health.v1.Health/Check")
