@@ -65,6 +65,8 @@ pub enum Scenario {
     Fanout,
     /// Router sync time, RSS and Route latency over synthetic registries.
     Scale,
+    /// Normal Route latency while the router sheds a 10× flood of slow calls.
+    Fairness,
     /// Internal: serve a router on 127.0.0.1:0 following `--registry`, print
     /// the port on stdout, run until killed (the scale scenario's child).
     #[command(hide = true)]

@@ -69,6 +69,7 @@ pub async fn run(cli: &Cli) -> Report {
         Scenario::Writes => emit(writes::run(&opts).await),
         Scenario::Fanout => emit(fanout::run(&opts).await),
         Scenario::Scale => emit(scale::run(&opts).await),
+        Scenario::Fairness => emit(scenario::fairness::run(&opts).await),
         Scenario::All => {
             let c = route::measure(&opts, true).await;
             emit(route::echo_report(&c));

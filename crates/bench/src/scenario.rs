@@ -1,5 +1,6 @@
 //! The scenarios, and the in-process cluster they load.
 
+pub mod fairness;
 pub mod fanout;
 pub mod propagation;
 pub mod route;

@@ -11,20 +11,32 @@ pub struct ClientTls {
     pub config: Option<ClientTlsConfig>,
 }
 
+/// The PEM files a client's TLS is built from.
+#[derive(Debug, Clone, Default)]
+pub struct TlsFiles {
+    /// The CA to trust; without one, no TLS.
+    pub ca: Option<std::path::PathBuf>,
+    /// The certificate presented as the client's identity (mTLS).
+    pub cert: Option<std::path::PathBuf>,
+    /// Its private key.
+    pub key: Option<std::path::PathBuf>,
+}
+
 impl ClientTls {
-    /// Client TLS for a service that calls another (router or notifier to
-    /// the registry): trusts `--registry-ca` or else `--tls-client-ca`, and
-    /// presents `--tls-cert`/`--tls-key` as its identity. None without a CA.
-    pub fn from_args(args: &judicial_server::CommonArgs) -> Result<ClientTls, String> {
+    /// Client TLS from PEM files (a server's flags convert into
+    /// [`TlsFiles`]: `--registry-ca` or else `--tls-client-ca`, and
+    /// `--tls-cert`/`--tls-key` as its identity). None without a CA.
+    pub fn from_args(files: impl Into<TlsFiles>) -> Result<ClientTls, String> {
+        let files = files.into();
         let read = |p: &std::path::Path| {
             std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
         };
-        let Some(ca) = args.registry_ca.as_ref().or(args.tls_client_ca.as_ref()) else {
+        let Some(ca) = files.ca.as_ref() else {
             return Ok(ClientTls::default());
         };
         let mut config = ClientTlsConfig::new()
             .ca_certificate(tonic::transport::Certificate::from_pem(read(ca)?));
-        if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        if let (Some(cert), Some(key)) = (&files.cert, &files.key) {
             config = config.identity(tonic::transport::Identity::from_pem(
                 read(cert)?,
                 read(key)?,

@@ -6,9 +6,10 @@ use judicial_domain::{Instrument, Jurisdiction};
 use judicial_proto::convert;
 use judicial_proto::v1 as pb;
 use judicial_proto::v1::registry_service_client::RegistryServiceClient;
-use judicial_server::Shutdown;
 use rand::Rng;
+use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
+use tonic_types::StatusExt;
 
 /// One change of a revision, in domain types.
 #[derive(Debug, Clone)]
@@ -122,15 +123,21 @@ impl Follower {
         }
     }
 
-    /// Runs until `shutdown` fires, calling `on_event` for every event.
-    pub async fn run(mut self, shutdown: Shutdown, mut on_event: impl FnMut(FollowEvent) + Send) {
+    /// Runs until `shutdown` fires (a server's `Shutdown` converts into a
+    /// token), calling `on_event` for every event.
+    pub async fn run(
+        mut self,
+        shutdown: impl Into<CancellationToken>,
+        mut on_event: impl FnMut(FollowEvent) + Send,
+    ) {
+        let shutdown: CancellationToken = shutdown.into();
         let mut backoff = self.options.min_backoff;
         let mut synced = false;
         loop {
             let start = if synced { self.revision + 1 } else { 0 };
             let outcome = tokio::select! {
                 outcome = self.session(start, &mut on_event, &mut synced, &mut backoff) => outcome,
-                _ = shutdown.wait() => return,
+                _ = shutdown.cancelled() => return,
             };
             match outcome {
                 Broken::Resync(why) => {
@@ -155,7 +162,7 @@ impl Follower {
             backoff = (backoff * 2).min(self.options.max_backoff);
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}
-                _ = shutdown.wait() => return,
+                _ = shutdown.cancelled() => return,
             }
         }
     }
@@ -258,8 +265,10 @@ impl Follower {
 }
 
 fn classify(status: &tonic::Status) -> Broken {
-    let reason = judicial_server::status::reason(status);
-    if status.code() == tonic::Code::OutOfRange || reason.as_deref() == Some("REVISION_COMPACTED") {
+    let compacted = status
+        .get_details_error_info()
+        .is_some_and(|info| info.reason == judicial_proto::Reason::RevisionCompacted.as_str());
+    if status.code() == tonic::Code::OutOfRange || compacted {
         Broken::Resync(status.message().to_owned())
     } else {
         Broken::Retry(format!("{}: {}", status.code(), status.message()))

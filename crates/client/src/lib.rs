@@ -6,5 +6,5 @@
 pub mod connect;
 pub mod follower;
 
-pub use connect::{ClientTls, connect_lazy};
+pub use connect::{ClientTls, TlsFiles, connect_lazy};
 pub use follower::{Change, FollowEvent, Follower, FollowerOptions};

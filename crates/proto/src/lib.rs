@@ -13,6 +13,9 @@ pub mod v1 {
 }
 
 pub mod convert;
+pub mod reason;
+
+pub use reason::{ERROR_DOMAIN, Reason};
 
 /// The encoded `FileDescriptorSet` of the contract (with its imports), for
 /// gRPC server reflection.

@@ -27,6 +27,16 @@ pub fn principal<T>(request: &tonic::Request<T>) -> String {
         .unwrap_or_else(|| ANONYMOUS.to_owned())
 }
 
+/// Placed in request extensions when the caller holds the admin role (every
+/// caller does when no policy is set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminRole;
+
+/// Whether the caller holds the admin role.
+pub fn is_admin<T>(request: &tonic::Request<T>) -> bool {
+    request.extensions().get::<AdminRole>().is_some()
+}
+
 /// A permission a policy grants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -114,19 +124,96 @@ impl Policy {
     }
 }
 
-/// The role a gRPC method needs; None for health and reflection.
-pub fn required_role(path: &str) -> Option<Role> {
-    let (service, method) = path.trim_start_matches('/').split_once('/')?;
-    match service {
-        "judicial.v1.RegistryService" => Some(match method {
-            "CreateJurisdiction" | "CreateInstrument" | "UpdateInstrument" | "DeleteInstrument"
-            | "ImportDataset" => Role::Writer,
-            _ => Role::Reader,
-        }),
-        "judicial.v1.RouterService" => Some(Role::Reader),
-        "judicial.v1.NotifierService" => Some(Role::Subscriber),
-        _ => None,
+/// Services every caller may use, by name: health (probes cannot present a
+/// role) and reflection, v1 and v1alpha (it describes only the contract).
+pub const OPEN_SERVICES: &[&str] = &[
+    "grpc.health.v1.Health",
+    "grpc.reflection.v1.ServerReflection",
+    "grpc.reflection.v1alpha.ServerReflection",
+];
+
+/// Every RPC of the contract and the role it needs, as `/{service}/{method}`.
+/// There is no default: a method missing here is refused to everyone when a
+/// policy is set, and `every_contract_method_has_a_role` fails until it is
+/// added.
+pub const METHOD_ROLES: &[(&str, Role)] = &[
+    (
+        "/judicial.v1.RegistryService/CreateJurisdiction",
+        Role::Writer,
+    ),
+    ("/judicial.v1.RegistryService/GetJurisdiction", Role::Reader),
+    (
+        "/judicial.v1.RegistryService/ListJurisdictions",
+        Role::Reader,
+    ),
+    (
+        "/judicial.v1.RegistryService/CreateInstrument",
+        Role::Writer,
+    ),
+    ("/judicial.v1.RegistryService/GetInstrument", Role::Reader),
+    ("/judicial.v1.RegistryService/ListInstruments", Role::Reader),
+    (
+        "/judicial.v1.RegistryService/UpdateInstrument",
+        Role::Writer,
+    ),
+    (
+        "/judicial.v1.RegistryService/DeleteInstrument",
+        Role::Writer,
+    ),
+    ("/judicial.v1.RegistryService/Watch", Role::Reader),
+    ("/judicial.v1.RegistryService/GetStats", Role::Reader),
+    ("/judicial.v1.RegistryService/ImportDataset", Role::Writer),
+    ("/judicial.v1.RegistryService/ExportDataset", Role::Reader),
+    ("/judicial.v1.RegistryService/ListChanges", Role::Reader),
+    ("/judicial.v1.RouterService/Route", Role::Reader),
+    ("/judicial.v1.RouterService/BatchRoute", Role::Reader),
+    ("/judicial.v1.RouterService/GetCoverage", Role::Reader),
+    (
+        "/judicial.v1.NotifierService/CreateSubscription",
+        Role::Subscriber,
+    ),
+    (
+        "/judicial.v1.NotifierService/GetSubscription",
+        Role::Subscriber,
+    ),
+    (
+        "/judicial.v1.NotifierService/ListSubscriptions",
+        Role::Subscriber,
+    ),
+    (
+        "/judicial.v1.NotifierService/DeleteSubscription",
+        Role::Subscriber,
+    ),
+    (
+        "/judicial.v1.NotifierService/StreamEvents",
+        Role::Subscriber,
+    ),
+    ("/judicial.v1.NotifierService/AckEvents", Role::Subscriber),
+    ("/judicial.v1.NotifierService/ListEvents", Role::Subscriber),
+];
+
+/// What a request path needs before it reaches a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Health and reflection: anyone.
+    Open,
+    /// A contract RPC: callers holding this role.
+    Needs(Role),
+    /// Not in the table: nobody (fail closed).
+    Unknown,
+}
+
+/// Looks `path` (`/judicial.v1.RouterService/Route`) up in the table.
+pub fn access(path: &str) -> Access {
+    if let Some((service, _method)) = path.trim_start_matches('/').split_once('/')
+        && OPEN_SERVICES.contains(&service)
+    {
+        return Access::Open;
     }
+    METHOD_ROLES
+        .iter()
+        .find(|(known, _)| *known == path)
+        .map_or(Access::Unknown, |&(_, role)| Access::Needs(role))
 }
 
 /// The identity in a DER certificate: its first SAN DNS name, else its CN.
@@ -205,13 +292,32 @@ where
 
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         let identity = identity_of(&request).unwrap_or_else(|| ANONYMOUS.to_owned());
-        if let (Some(policy), Some(role)) = (&self.policy, required_role(request.uri().path()))
-            && !policy.allows(&identity, role)
+        // Without a policy every caller may do everything (development), and
+        // an unknown path is left to the router to answer UNIMPLEMENTED.
+        if let Some(policy) = &self.policy {
+            let method = request.uri().path();
+            let refusal = match access(method) {
+                Access::Open => None,
+                Access::Needs(role) if policy.allows(&identity, role) => None,
+                Access::Needs(role) => {
+                    tracing::warn!(principal = %identity, %method, role = role.as_str(), "permission denied");
+                    Some(missing_role(&identity, role, method))
+                }
+                Access::Unknown => {
+                    tracing::warn!(principal = %identity, %method, "permission denied: method not in the authorization table");
+                    Some(unknown_method(method))
+                }
+            };
+            if let Some(status) = refusal {
+                return Box::pin(async move { Ok(status.into_http()) });
+            }
+        }
+        if self
+            .policy
+            .as_ref()
+            .is_none_or(|policy| policy.allows(&identity, Role::Admin))
         {
-            let method = request.uri().path().to_owned();
-            tracing::warn!(principal = %identity, %method, role = role.as_str(), "permission denied");
-            let status = judicial_status(identity, role, &method);
-            return Box::pin(async move { Ok(status.into_http()) });
+            request.extensions_mut().insert(AdminRole);
         }
         request.extensions_mut().insert(Principal(identity));
         // Take the service that was driven to readiness; leave a clone behind.
@@ -221,14 +327,22 @@ where
     }
 }
 
-fn judicial_status(identity: String, role: Role, method: &str) -> tonic::Status {
+fn missing_role(identity: &str, role: Role, method: &str) -> tonic::Status {
     crate::status::with_reason(
         tonic::Code::PermissionDenied,
         format!(
             "{identity} lacks the {} role needed for {method}",
             role.as_str()
         ),
-        "MISSING_ROLE",
+        judicial_proto::Reason::MissingRole,
+    )
+}
+
+fn unknown_method(method: &str) -> tonic::Status {
+    crate::status::with_reason(
+        tonic::Code::PermissionDenied,
+        format!("{method} is not an authorized method of this suite"),
+        judicial_proto::Reason::UnknownMethod,
     )
 }
 
@@ -260,17 +374,76 @@ mod tests {
     #[test]
     fn methods_need_roles() {
         assert_eq!(
-            required_role("/judicial.v1.RegistryService/CreateInstrument"),
-            Some(Role::Writer)
+            access("/judicial.v1.RegistryService/CreateInstrument"),
+            Access::Needs(Role::Writer)
         );
         assert_eq!(
-            required_role("/judicial.v1.RegistryService/Watch"),
-            Some(Role::Reader)
+            access("/judicial.v1.RegistryService/Watch"),
+            Access::Needs(Role::Reader)
         );
         assert_eq!(
-            required_role("/judicial.v1.NotifierService/AckEvents"),
-            Some(Role::Subscriber)
+            access("/judicial.v1.NotifierService/AckEvents"),
+            Access::Needs(Role::Subscriber)
         );
-        assert_eq!(required_role("/grpc.health.v1.Health/Check"), None);
+        assert_eq!(access("/grpc.health.v1.Health/Check"), Access::Open);
+        assert_eq!(access("/grpc.health.v1.Health/Watch"), Access::Open);
+        assert_eq!(
+            access("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"),
+            Access::Open
+        );
+        // Fail closed: a new method, a new service, a look-alike path.
+        assert_eq!(
+            access("/judicial.v1.RegistryService/DropEverything"),
+            Access::Unknown
+        );
+        assert_eq!(access("/judicial.v1.AdminService/Get"), Access::Unknown);
+        assert_eq!(
+            access("/judicial.v1.RouterService/Route/x"),
+            Access::Unknown
+        );
+        assert_eq!(access("judicial.v1.RouterService/Route"), Access::Unknown);
+        assert_eq!(access("/"), Access::Unknown);
+    }
+
+    /// Every method of every service in the contract's descriptor set has an
+    /// entry in [`METHOD_ROLES`], and every entry names a real method.
+    #[test]
+    fn every_contract_method_has_a_role() {
+        use prost::Message;
+        let set = prost_types::FileDescriptorSet::decode(judicial_proto::FILE_DESCRIPTOR_SET)
+            .expect("the checked-in descriptor set decodes");
+        let mut contract = Vec::new();
+        for file in &set.file {
+            for service in &file.service {
+                let full = format!("{}.{}", file.package(), service.name());
+                for method in &service.method {
+                    contract.push(format!("/{full}/{}", method.name()));
+                }
+            }
+        }
+        assert!(
+            contract.len() >= 23,
+            "the descriptor set lists the contract: {contract:?}"
+        );
+        let missing: Vec<_> = contract
+            .iter()
+            .filter(|path| access(path) == Access::Unknown)
+            .map(|path| format!("    (\"{path}\", Role::Reader or Role::Writer or ...),"))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "RPCs without an authorization entry (they are refused to everyone when a policy is set); \
+             add a line per RPC to METHOD_ROLES in crates/server/src/auth.rs with the role it needs:\n{}",
+            missing.join("\n")
+        );
+        let stale: Vec<_> = METHOD_ROLES
+            .iter()
+            .map(|(path, _)| *path)
+            .filter(|path| !contract.iter().any(|c| c == path))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "METHOD_ROLES in crates/server/src/auth.rs names methods the contract does not have; remove them: {stale:?}"
+        );
     }
 }

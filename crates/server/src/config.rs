@@ -65,9 +65,17 @@ pub struct CommonArgs {
     pub shutdown_grace: Duration,
 
     /// Most requests handled at once; beyond it requests are rejected at
-    /// once with RESOURCE_EXHAUSTED (load shedding, not queueing).
+    /// once with RESOURCE_EXHAUSTED (load shedding, not queueing). A quarter
+    /// is reserved for streams and bulk calls (Watch, StreamEvents, import,
+    /// export, BatchRoute), the rest serves quick calls; health is never limited.
     #[arg(long, env = "JUDICIAL_CONCURRENCY_LIMIT", default_value_t = 1024)]
     pub concurrency_limit: usize,
+
+    /// How long a quick read (Route, Get, List) may hold a slot of the quick
+    /// share; past it, it moves to the bulk share or, when that is full, is
+    /// answered RESOURCE_EXHAUSTED.
+    #[arg(long, env = "JUDICIAL_SLOW_READ_AFTER", default_value = "50ms", value_parser = parse_duration)]
+    pub slow_read_after: Duration,
 
     /// Longest deadline a request may have; longer or missing deadlines are capped.
     #[arg(long, env = "JUDICIAL_MAX_DEADLINE", default_value = "30s", value_parser = parse_duration)]
@@ -152,6 +160,22 @@ fn parse_home(text: &str) -> Result<String, String> {
         Ok(code)
     } else {
         Err(format!("{text:?} is not an ISO 3166-1 alpha-2 code"))
+    }
+}
+
+/// The files a service's client TLS comes from when it calls the registry:
+/// `--registry-ca` (else `--tls-client-ca`) to trust, and its own
+/// `--tls-cert`/`--tls-key` as identity.
+impl From<&CommonArgs> for judicial_client::TlsFiles {
+    fn from(args: &CommonArgs) -> Self {
+        judicial_client::TlsFiles {
+            ca: args
+                .registry_ca
+                .clone()
+                .or_else(|| args.tls_client_ca.clone()),
+            cert: args.tls_cert.clone(),
+            key: args.tls_key.clone(),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! statuses with `google.rpc` details, health and reflection, and the tower
 //! stack with its limits.
 
+pub mod admission;
 pub mod auth;
 pub mod binary;
 pub mod certs;

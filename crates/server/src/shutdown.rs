@@ -39,6 +39,14 @@ impl Shutdown {
     }
 }
 
+/// The token underneath, for code that must not depend on this crate (the
+/// registry follower in `judicial-client`).
+impl From<Shutdown> for CancellationToken {
+    fn from(shutdown: Shutdown) -> CancellationToken {
+        shutdown.token
+    }
+}
+
 /// Completes on the first SIGINT (Ctrl-C) or SIGTERM.
 pub async fn signal() {
     let ctrl_c = tokio::signal::ctrl_c();

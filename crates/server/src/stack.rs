@@ -1,16 +1,14 @@
 //! The server stack every service runs behind, and graceful serving.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tonic::service::{Routes, RoutesBuilder};
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tower::ServiceBuilder;
-use tower::limit::GlobalConcurrencyLimitLayer;
 
+use crate::admission::AdmissionLayer;
 use crate::auth::AuthLayer;
 use crate::config::CommonArgs;
 use crate::metrics::MetricsLayer;
@@ -20,8 +18,12 @@ use crate::shutdown::Shutdown;
 /// Request limits of a server.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Most requests in progress at once, across connections.
+    /// Most requests in progress at once, across connections (split into
+    /// interactive and bulk shares, see [`crate::admission`]).
     pub concurrency_limit: usize,
+    /// How long a quick read may hold an interactive slot before it counts
+    /// as slow and moves to the bulk share.
+    pub slow_read_after: Duration,
     /// Deadline cap applied to every request.
     pub max_deadline: Duration,
     /// How long shutdown waits for in-flight work.
@@ -34,6 +36,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             concurrency_limit: 1024,
+            slow_read_after: Duration::from_millis(50),
             max_deadline: Duration::from_secs(30),
             grace: Duration::from_secs(10),
             max_message_bytes: 16 * 1024 * 1024,
@@ -45,6 +48,7 @@ impl From<&CommonArgs> for Limits {
     fn from(args: &CommonArgs) -> Self {
         Limits {
             concurrency_limit: args.concurrency_limit.max(1),
+            slow_read_after: args.slow_read_after,
             max_deadline: args.max_deadline,
             grace: args.shutdown_grace,
             max_message_bytes: args.max_message_bytes,
@@ -79,20 +83,21 @@ pub async fn serve(
     security: &Security,
     shutdown: Shutdown,
 ) -> Result<(), tonic::transport::Error> {
-    let permits = Arc::new(Semaphore::new(limits.concurrency_limit));
     let stack = ServiceBuilder::new()
         // Outermost, so every request is counted: shed, denied or served.
         .layer(MetricsLayer)
         // Authorization before admission: a caller without the role never
-        // takes a permit. Records the principal for the audit trail.
+        // takes a slot. Records the principal for the audit trail.
         .layer(AuthLayer::new(security.policy.clone()))
-        // Load shedding sits above the limit: when every permit is taken the
-        // limit is not ready, and the request is answered RESOURCE_EXHAUSTED
-        // at once instead of queueing behind the others.
-        .load_shed()
-        // One semaphore for all connections: the limit is the server's, not
-        // per connection. Streams hold a permit only until their headers.
-        .layer(GlobalConcurrencyLimitLayer::with_semaphore(permits))
+        // Admission by call class, for all connections at once: health is
+        // never limited, streams and bulk calls get a quarter of the slots,
+        // quick reads the rest (moved out when slow). A full share answers
+        // RESOURCE_EXHAUSTED at once instead of queueing. Streams hold a slot
+        // only until their headers.
+        .layer(AdmissionLayer::new(
+            limits.concurrency_limit,
+            limits.slow_read_after,
+        ))
         .into_inner();
     let mut server = Server::builder()
         // Caps every request's deadline; a shorter grpc-timeout still wins.

@@ -5,8 +5,7 @@ use judicial_domain::validation::Violations;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
-/// The `ErrorInfo.domain` of every error this suite returns.
-pub const ERROR_DOMAIN: &str = "judicial.v1";
+pub use judicial_proto::reason::{ERROR_DOMAIN, Reason};
 
 /// INVALID_ARGUMENT with a `BadRequest` listing every violation.
 pub fn invalid_argument(violations: &Violations) -> Status {
@@ -17,7 +16,7 @@ pub fn invalid_argument(violations: &Violations) -> Status {
         .map(|v| FieldViolation::new(v.field.clone(), v.description.clone()))
         .collect::<Vec<_>>();
     let mut details = ErrorDetails::with_bad_request(fields);
-    details.set_error_info("INVALID_ARGUMENT", ERROR_DOMAIN, []);
+    details.set_error_info(Reason::InvalidArgument.as_str(), ERROR_DOMAIN, []);
     Status::with_error_details(Code::InvalidArgument, message, details)
 }
 
@@ -28,9 +27,11 @@ pub fn invalid_field(field: &str, description: impl Into<String>) -> Status {
     invalid_argument(&v)
 }
 
-/// A status with an `ErrorInfo` reason (UPPER_SNAKE).
-pub fn with_reason(code: Code, message: impl Into<String>, reason: &str) -> Status {
-    let details = ErrorDetails::with_error_info(reason, ERROR_DOMAIN, []);
+/// A status with an `ErrorInfo` reason: a [`Reason`] of the contract (a
+/// string is still accepted; new code names the enum variant, and a reason
+/// missing from the enum is added there).
+pub fn with_reason(code: Code, message: impl Into<String>, reason: impl AsRef<str>) -> Status {
+    let details = ErrorDetails::with_error_info(reason.as_ref(), ERROR_DOMAIN, []);
     Status::with_error_details(code, message.into(), details)
 }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use judicial_domain::validation::Violations;
-use judicial_server::status::{invalid_argument, with_reason};
+use judicial_server::status::{Reason, invalid_argument, with_reason};
 use tonic::{Code, Status};
 
 /// What a notifier operation can fail with.
@@ -49,6 +49,14 @@ pub enum NotifierError {
     /// The store is closed, or the notifier is shutting down.
     #[error("the notifier is shutting down")]
     Closed,
+    /// The subscription belongs to another principal.
+    #[error("{principal} does not own {subscription}")]
+    NotOwner {
+        /// Its resource name.
+        subscription: String,
+        /// The caller.
+        principal: String,
+    },
 }
 
 impl NotifierError {
@@ -74,6 +82,9 @@ impl From<NotifierError> for Status {
             }
             NotifierError::Closed => with_reason(Code::Unavailable, message, "SHUTTING_DOWN"),
             NotifierError::Store(e) => store_status(&e, message),
+            NotifierError::NotOwner { .. } => {
+                with_reason(Code::PermissionDenied, message, Reason::NotOwner)
+            }
             NotifierError::Open { .. } | NotifierError::Corrupt { .. } | NotifierError::Io(_) => {
                 with_reason(Code::Internal, message, "STORAGE_FAILURE")
             }

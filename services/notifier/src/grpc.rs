@@ -15,7 +15,9 @@ use tonic::{Request, Response, Status};
 use crate::error::NotifierError;
 use crate::event::Event;
 use crate::notifier::Notifier;
-use crate::subscription::{self, FilterRequest, NewSubscription, StartPosition, Subscription};
+use crate::subscription::{
+    self, Caller, FilterRequest, NewSubscription, StartPosition, Subscription,
+};
 
 /// Default page size when a request leaves it 0.
 pub const DEFAULT_PAGE_SIZE: usize = 100;
@@ -58,6 +60,14 @@ impl NotifierGrpc {
 
     fn subscription_to_proto(&self, s: &Subscription) -> pb::Subscription {
         subscription_to_proto(s, self.notifier.backlog(&s.id).unwrap_or(0))
+    }
+}
+
+/// The caller, as the server stack identified it.
+fn caller<T>(request: &Request<T>) -> Caller {
+    Caller {
+        principal: judicial_server::auth::principal(request),
+        admin: judicial_server::auth::is_admin(request),
     }
 }
 
@@ -147,6 +157,7 @@ pub fn subscription_to_proto(s: &Subscription, backlog: u64) -> pb::Subscription
         create_time: convert::timestamp_to_proto(s.create_time_ms),
         delivered_sequence: s.delivered_sequence,
         backlog,
+        owner: s.owner.clone(),
     }
 }
 
@@ -178,6 +189,7 @@ impl NotifierService for NotifierGrpc {
         &self,
         request: Request<pb::CreateSubscriptionRequest>,
     ) -> Result<Response<pb::Subscription>, Status> {
+        let owner = caller(&request).principal;
         let req = request.into_inner();
         let mut v = Violations::default();
         let given = req.subscription.unwrap_or_default();
@@ -208,7 +220,15 @@ impl NotifierService for NotifierGrpc {
                 StartPosition::Latest
             }
         };
-        let new = checked(v, NewSubscription { id, filter, start })?;
+        let new = checked(
+            v,
+            NewSubscription {
+                id,
+                filter,
+                start,
+                owner,
+            },
+        )?;
         let created = self.notifier.create_subscription(new).await?;
         Ok(Response::new(self.subscription_to_proto(&created)))
     }
@@ -217,11 +237,12 @@ impl NotifierService for NotifierGrpc {
         &self,
         request: Request<pb::GetSubscriptionRequest>,
     ) -> Result<Response<pb::Subscription>, Status> {
+        let caller = caller(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
         let id = subscription_id(&req.name, "name", &mut v).to_owned();
         checked(v, ())?;
-        let s = self.notifier.subscription(&id)?;
+        let s = self.notifier.owned_subscription(&id, &caller)?;
         Ok(Response::new(self.subscription_to_proto(&s)))
     }
 
@@ -229,12 +250,13 @@ impl NotifierService for NotifierGrpc {
         &self,
         request: Request<pb::ListSubscriptionsRequest>,
     ) -> Result<Response<pb::ListSubscriptionsResponse>, Status> {
+        let caller = caller(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
         let size = page_size(req.page_size, &mut v);
         let after = token(&req.page_token, "s:", &mut v).map(str::to_owned);
         checked(v, ())?;
-        let (page, next) = self.notifier.subscriptions(after.as_deref(), size);
+        let (page, next) = self.notifier.subscriptions(&caller, after.as_deref(), size);
         Ok(Response::new(pb::ListSubscriptionsResponse {
             subscriptions: page.iter().map(|s| self.subscription_to_proto(s)).collect(),
             next_page_token: next.map(|id| format!("s:{id}")).unwrap_or_default(),
@@ -245,10 +267,12 @@ impl NotifierService for NotifierGrpc {
         &self,
         request: Request<pb::DeleteSubscriptionRequest>,
     ) -> Result<Response<()>, Status> {
+        let caller = caller(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
         let id = subscription_id(&req.name, "name", &mut v).to_owned();
         checked(v, ())?;
+        self.notifier.owned_subscription(&id, &caller)?;
         self.notifier.delete_subscription(&id).await?;
         Ok(Response::new(()))
     }
@@ -259,10 +283,12 @@ impl NotifierService for NotifierGrpc {
         &self,
         request: Request<pb::StreamEventsRequest>,
     ) -> Result<Response<Self::StreamEventsStream>, Status> {
+        let caller = caller(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
         let id = subscription_id(&req.subscription, "subscription", &mut v).to_owned();
         checked(v, ())?;
+        self.notifier.owned_subscription(&id, &caller)?;
         let rx = self
             .notifier
             .stream(&id, req.max_in_flight, self.shutdown.clone())?;
@@ -275,10 +301,12 @@ impl NotifierService for NotifierGrpc {
         &self,
         request: Request<pb::AckEventsRequest>,
     ) -> Result<Response<pb::AckEventsResponse>, Status> {
+        let caller = caller(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
         let id = subscription_id(&req.subscription, "subscription", &mut v).to_owned();
         checked(v, ())?;
+        self.notifier.owned_subscription(&id, &caller)?;
         let acked_sequence = self.notifier.ack(&id, req.sequence).await?;
         Ok(Response::new(pb::AckEventsResponse { acked_sequence }))
     }

@@ -22,7 +22,7 @@ use crate::error::NotifierError;
 use crate::event::{Event, EventFilter};
 use crate::follow;
 use crate::storage::{LogState, Op, Outcome, Retention, Storage};
-use crate::subscription::{NewSubscription, Subscription};
+use crate::subscription::{Caller, NewSubscription, Subscription};
 use crate::view::View;
 
 /// Events buffered per stream before its task waits for the client.
@@ -217,10 +217,22 @@ impl Notifier {
             .ok_or_else(|| NotifierError::NotFound(format!("subscriptions/{id}")))
     }
 
-    /// Up to `limit` subscriptions in id order after `after`, and the id to
-    /// continue from when more remain.
+    /// One subscription, if `caller` may use it.
+    pub fn owned_subscription(
+        &self,
+        id: &str,
+        caller: &Caller,
+    ) -> Result<Arc<Subscription>, NotifierError> {
+        let s = self.subscription(id)?;
+        caller.check(&s)?;
+        Ok(s)
+    }
+
+    /// Up to `limit` of the subscriptions `caller` may use, in id order after
+    /// `after`, and the id to continue from when more remain.
     pub fn subscriptions(
         &self,
+        caller: &Caller,
         after: Option<&str>,
         limit: usize,
     ) -> (Vec<Arc<Subscription>>, Option<String>) {
@@ -232,8 +244,10 @@ impl Notifier {
         let mut page: Vec<Arc<Subscription>> = state
             .subscriptions
             .range((from, Bound::Unbounded))
+            .map(|(_, s)| s)
+            .filter(|s| caller.may_use(s))
             .take(limit + 1)
-            .map(|(_, s)| s.clone())
+            .cloned()
             .collect();
         let next = if page.len() > limit {
             page.truncate(limit);

@@ -4,6 +4,7 @@ use judicial_domain::Assistance;
 use judicial_domain::validation::{Violations, is_valid_id};
 use serde::{Deserialize, Serialize};
 
+use crate::error::NotifierError;
 use crate::event::{EventFilter, EventType};
 
 /// Where a new subscription starts.
@@ -37,6 +38,15 @@ pub struct Subscription {
     pub delivered_sequence: u64,
     /// Creation time, Unix milliseconds.
     pub create_time_ms: i64,
+    /// The principal that created it, the only one (with admins) that may
+    /// use it. Subscriptions stored before owners were recorded read as
+    /// `anonymous`: what every caller was without TLS.
+    #[serde(default = "anonymous")]
+    pub owner: String,
+}
+
+fn anonymous() -> String {
+    judicial_server::auth::ANONYMOUS.to_owned()
 }
 
 impl Subscription {
@@ -55,6 +65,36 @@ pub struct NewSubscription {
     pub filter: EventFilter,
     /// Where it starts.
     pub start: StartPosition,
+    /// The principal creating it.
+    pub owner: String,
+}
+
+/// Who is calling, as far as subscriptions care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The caller's identity (`anonymous` without TLS).
+    pub principal: String,
+    /// Whether it holds the admin role (every caller does without a policy).
+    pub admin: bool,
+}
+
+impl Caller {
+    /// Whether the caller may see and use `subscription`.
+    pub fn may_use(&self, subscription: &Subscription) -> bool {
+        self.admin || subscription.owner == self.principal
+    }
+
+    /// Refuses a subscription the caller does not own.
+    pub fn check(&self, subscription: &Subscription) -> Result<(), NotifierError> {
+        if self.may_use(subscription) {
+            Ok(())
+        } else {
+            Err(NotifierError::NotOwner {
+                subscription: subscription.resource_name(),
+                principal: self.principal.clone(),
+            })
+        }
+    }
 }
 
 /// A filter as a client wrote it, before validation.
@@ -161,6 +201,44 @@ mod tests {
         );
         assert!(filter.counterparts.contains("FR"));
         assert!(filter.event_types.contains(&EventType::ChannelChanged));
+    }
+
+    #[test]
+    fn only_the_owner_or_an_admin_may_use_a_subscription() {
+        let s = Subscription {
+            id: "ministry-x".into(),
+            filter: EventFilter::default(),
+            start: StartPosition::Latest,
+            start_sequence: 1,
+            acked_sequence: 0,
+            delivered_sequence: 0,
+            create_time_ms: 0,
+            owner: "a.example".into(),
+        };
+        let caller = |p: &str, admin| Caller {
+            principal: p.into(),
+            admin,
+        };
+        assert!(caller("a.example", false).check(&s).is_ok());
+        assert!(caller("ops.example", true).check(&s).is_ok());
+        let err = caller("b.example", false).check(&s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "b.example does not own subscriptions/ministry-x"
+        );
+    }
+
+    /// Subscriptions written before owners were recorded still read, as
+    /// `anonymous`'s; the owner is one additive field.
+    #[test]
+    fn stored_subscriptions_without_an_owner_still_read() {
+        let old = r#"{"id":"ministry-x","filter":{"counterparts":[],"event_types":[],"assistances":[]},"start":"latest","start_sequence":3,"acked_sequence":2,"delivered_sequence":2,"create_time_ms":5}"#;
+        let s: Subscription = serde_json::from_str(old).unwrap();
+        assert_eq!(s.owner, "anonymous");
+        assert_eq!(s.start_sequence, 3);
+        let round: Subscription =
+            serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(round, s);
     }
 
     #[test]

@@ -3320,6 +3320,12 @@ pub struct Subscription {
     /// Matching events not yet acknowledged (approximate). Output only.
     #[prost(uint64, tag = "9")]
     pub backlog: u64,
+    /// The principal that created it (its client certificate's identity;
+    /// `anonymous` without TLS). Only it, or an admin, may get, stream, ack or
+    /// delete the subscription, and ListSubscriptions shows each principal its
+    /// own. Output only.
+    #[prost(string, tag = "10")]
+    pub owner: ::prost::alloc::string::String,
 }
 /// Request for CreateSubscription.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]

@@ -330,5 +330,6 @@ fn create(
         acked_sequence: start_sequence - 1,
         delivered_sequence: start_sequence - 1,
         create_time_ms: time_ms,
+        owner: new.owner,
     }))
 }

@@ -42,6 +42,7 @@ fn new_subscription(id: &str, start: StartPosition) -> Op {
             id: id.into(),
             filter: EventFilter::default(),
             start,
+            owner: "anonymous".into(),
         },
         1,
     )
