@@ -71,6 +71,8 @@ pub fn call_class(path: &str) -> CallClass {
         "/judicial.v1.RegistryService/Watch"
         | "/judicial.v1.RegistryService/ImportDataset"
         | "/judicial.v1.RegistryService/ExportDataset"
+        | "/judicial.v1.RegistryService/Backup"
+        | "/judicial.v1.RegistryService/VerifyChanges"
         | "/judicial.v1.RouterService/BatchRoute"
         | "/judicial.v1.NotifierService/StreamEvents" => CallClass::Bulk,
         "/judicial.v1.RouterService/Route"

@@ -165,6 +165,9 @@ pub const METHOD_ROLES: &[(&str, Role)] = &[
     ("/judicial.v1.RegistryService/ImportDataset", Role::Writer),
     ("/judicial.v1.RegistryService/ExportDataset", Role::Reader),
     ("/judicial.v1.RegistryService/ListChanges", Role::Reader),
+    ("/judicial.v1.RegistryService/VerifyChanges", Role::Reader),
+    // The whole state and the audit trail (actors, reasons): operators only.
+    ("/judicial.v1.RegistryService/Backup", Role::Admin),
     ("/judicial.v1.RouterService/Route", Role::Reader),
     ("/judicial.v1.RouterService/BatchRoute", Role::Reader),
     ("/judicial.v1.RouterService/GetCoverage", Role::Reader),
