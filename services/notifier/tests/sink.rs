@@ -160,7 +160,11 @@ fn sink_config(dir: &Path, registry: &str, nats: &NatsServer) -> Config {
 }
 
 async fn jetstream_of(nats: &NatsServer) -> jetstream::Context {
-    jetstream::new(async_nats::connect(nats.url()).await.expect("connect to nats"))
+    jetstream::new(
+        async_nats::connect(nats.url())
+            .await
+            .expect("connect to nats"),
+    )
 }
 
 /// Waits, through the health Watch stream, until `service` reports `want`.
@@ -265,10 +269,7 @@ async fn events_arrive_in_order_with_subjects_and_cloudevents_and_filter_by_coun
     }
 
     // A consumer filtered by counterpart sees only, and every, FR event.
-    let want_fr: Vec<&Stored> = got
-        .iter()
-        .filter(|m| m.subject.ends_with(".FR"))
-        .collect();
+    let want_fr: Vec<&Stored> = got.iter().filter(|m| m.subject.ends_with(".FR")).collect();
     assert!(want_fr.len() >= 4, "{want_fr:#?}");
     let mut fr_only = follow(&js, &format!("{PREFIX}.*.FR")).await;
     let mut fr = Vec::new();
@@ -282,12 +283,13 @@ async fn events_arrive_in_order_with_subjects_and_cloudevents_and_filter_by_coun
     let fr_ids: Vec<&str> = fr.iter().map(|m| m.msg_id.as_str()).collect();
     let want_ids: Vec<&str> = want_fr.iter().map(|m| m.msg_id.as_str()).collect();
     assert_eq!(fr_ids, want_ids);
-    assert!(fr.iter().all(|m| m
-        .payload["counterparts"]
-        .as_str()
-        .unwrap()
-        .split(',')
-        .any(|c| c == "FR")));
+    assert!(fr.iter().all(|m| {
+        m.payload["counterparts"]
+            .as_str()
+            .unwrap()
+            .split(',')
+            .any(|c| c == "FR")
+    }));
 
     let stream_messages = js
         .get_stream(STREAM)
@@ -324,7 +326,9 @@ async fn the_stream_is_created_with_its_retention_or_an_existing_one_is_checked(
     assert_eq!(config.max_bytes, 1 << 20);
     assert_eq!(config.duplicate_window, Duration::from_secs(90));
     // Found again, and compatible.
-    ensure(&js, &spec).await.expect("an existing compatible stream");
+    ensure(&js, &spec)
+        .await
+        .expect("an existing compatible stream");
 
     js.create_stream(StreamConfig {
         name: "WORK".into(),
@@ -346,7 +350,10 @@ async fn the_stream_is_created_with_its_retention_or_an_existing_one_is_checked(
     };
     assert_eq!(problems.len(), 3, "{problems:#?}");
     let text = error.to_string();
-    assert!(text.starts_with("stream WORK is not compatible with the sink: "), "{text}");
+    assert!(
+        text.starts_with("stream WORK is not compatible with the sink: "),
+        "{text}"
+    );
     assert!(text.contains("do not capture work.events.>"), "{text}");
     assert!(text.contains("retention is workqueue"), "{text}");
     assert!(text.contains("1 messages per subject"), "{text}");
@@ -464,7 +471,11 @@ async fn write_until(
         let eif = n.is_multiple_of(3).then_some((2000, 1, 1));
         let revision = create_instrument(
             &mut registry,
-            treaty(&format!("k{n}"), counterparts[(n / 2) % counterparts.len()], eif),
+            treaty(
+                &format!("k{n}"),
+                counterparts[(n / 2) % counterparts.len()],
+                eif,
+            ),
         )
         .await;
         last_revision.fetch_max(revision, Ordering::SeqCst);
@@ -504,7 +515,10 @@ async fn sigkill_while_publishing_leaves_the_stream_gapless_and_without_duplicat
         read_until(&mut everything, &mut seen, |m| m.len() >= target).await;
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
-        eprintln!("round {round}: killed after {} messages in the stream", seen.len());
+        eprintln!(
+            "round {round}: killed after {} messages in the stream",
+            seen.len()
+        );
         (child, addr) = spawn_notifier(dirs.1.path(), &registry.url(), &nats.url());
         tokio::time::timeout(PUSH_WAIT, wait_serving(addr, SERVICE))
             .await
