@@ -20,6 +20,7 @@ pub struct NatsServer {
     pub port: u16,
     binary: PathBuf,
     store: PathBuf,
+    args: Vec<String>,
     _dir: tempfile::TempDir,
     child: Option<Child>,
 }
@@ -52,6 +53,13 @@ impl NatsServer {
     /// Starts a server, or returns None after saying why when nats-server
     /// is not installed (callers skip their test).
     pub async fn start() -> Option<NatsServer> {
+        Self::start_with(&[]).await
+    }
+
+    /// Like [`NatsServer::start`], with more nats-server arguments (kept
+    /// for restarts), e.g. `--tls --tlscert FILE --tlskey FILE`.
+    pub async fn start_with(args: &[&str]) -> Option<NatsServer> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         let Some(binary) = binary() else {
             eprintln!(
                 "skipping: nats-server is not installed (apt-get install nats-server; .ci/run does)"
@@ -62,12 +70,13 @@ impl NatsServer {
         let store = dir.path().join("jetstream");
         for _ in 0..20 {
             let port = free_port();
-            match spawn(&binary, port, &store).await {
+            match spawn(&binary, port, &store, &args).await {
                 Ok(child) => {
                     return Some(NatsServer {
                         port,
                         binary,
                         store,
+                        args,
                         _dir: dir,
                         child: Some(child),
                     });
@@ -95,7 +104,7 @@ impl NatsServer {
     /// Starts the server again on the same port and store directory.
     pub async fn restart(&mut self) {
         self.stop().await;
-        match spawn(&self.binary, self.port, &self.store).await {
+        match spawn(&self.binary, self.port, &self.store, &self.args).await {
             Ok(child) => self.child = Some(child),
             Err(Spawn::PortTaken) => panic!("nats-server: port {} was taken meanwhile", self.port),
             Err(Spawn::Failed(why)) => panic!("nats-server did not restart: {why}"),
@@ -121,10 +130,11 @@ enum Spawn {
     Failed(String),
 }
 
-async fn spawn(binary: &Path, port: u16, store: &Path) -> Result<Child, Spawn> {
+async fn spawn(binary: &Path, port: u16, store: &Path, args: &[String]) -> Result<Child, Spawn> {
     let mut child = Command::new(binary)
         .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
         .arg(store)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -551,3 +551,48 @@ async fn sigkill_while_publishing_leaves_the_stream_gapless_and_without_duplicat
     child.wait().unwrap();
     registry.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sink_publishes_over_tls_with_the_given_ca() {
+    let certs = tempfile::tempdir().unwrap();
+    judicial_server::certs::init(certs.path()).expect("a development CA");
+    let file = |name: &str| certs.path().join(name).display().to_string();
+    let (cert, key) = (file("notifier.pem"), file("notifier-key.pem"));
+    let Some(nats) = NatsServer::start_with(&["--tls", "--tlscert", &cert, "--tlskey", &key]).await
+    else {
+        return;
+    };
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let registry = RegistryHandle::start(dirs.0.path(), Seed::None).await;
+    let mut config = sink_config(dirs.1.path(), &registry.url(), &nats);
+    config.sink.tls_ca = Some(certs.path().join("ca.pem"));
+    let notifier = NotifierHandle::start_with(config).await;
+    wait_status(notifier.addr, HEALTH_SERVICE, ServingStatus::Serving).await;
+
+    let client = async_nats::ConnectOptions::new()
+        .add_root_certificates(certs.path().join("ca.pem"))
+        .require_tls(true)
+        .connect(nats.url())
+        .await
+        .expect("a TLS client");
+    let js = jetstream::new(client);
+    let mut everything = follow(&js, &format!("{PREFIX}.>")).await;
+    let revision = create_instrument(&mut registry.client(), treaty("tls1", "FR", None)).await;
+    let mut got = Vec::new();
+    read_until(&mut everything, &mut got, |m| {
+        m.iter()
+            .any(|m| m.payload["registryrevision"].as_u64() == Some(revision))
+    })
+    .await;
+    assert_eq!(got[0].subject, format!("{PREFIX}.instrument_created.FR"));
+    // A client without the CA cannot even connect: the sink's TLS is real.
+    assert!(
+        async_nats::ConnectOptions::new()
+            .require_tls(true)
+            .connect(nats.url())
+            .await
+            .is_err()
+    );
+    notifier.stop().await.unwrap();
+    registry.stop().await.unwrap();
+}
