@@ -153,9 +153,47 @@ else
 fi
 check "production overlay patches target base objects" "$py" "$checks" overlay
 
+# The NATS example (the notifier's JetStream sink): renders on top of the
+# base and validates strictly; its compose override against the schema.
+if ((${#kustomize_cmd[@]})); then
+  rendered="$work/nats.yaml"
+  check "kustomize build k8s/examples/nats" render "$deploy_dir/k8s/examples/nats" "$rendered"
+  if ((last_ok)); then
+    check "rendered k8s/examples/nats validates (strict)" strict_validate "$rendered"
+  fi
+else
+  check "k8s/examples/nats manifests, file by file (strict)" strict_validate \
+    "$deploy_dir"/k8s/examples/nats/nats-*.yaml
+fi
+compose_override_check() {
+  "$py" - "$deploy_dir/compose.nats.yaml" "$@" <<'PY'
+import json, sys
+import yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+problems = []
+nats = doc.get("services", {}).get("nats", {})
+if not str(nats.get("image", "")).startswith("nats:"):
+    problems.append("services.nats must use the official nats image")
+if "healthcheck" not in nats:
+    problems.append("services.nats needs a healthcheck")
+env = doc.get("services", {}).get("notifier", {}).get("environment", {})
+if not str(env.get("JUDICIAL_SINK", "")).startswith("nats://nats:"):
+    problems.append("services.notifier.environment.JUDICIAL_SINK must point at nats://nats:4222")
+if len(sys.argv) > 2:
+    import jsonschema
+    schema = json.load(open(sys.argv[2]))
+    for err in jsonschema.Draft201909Validator(schema).iter_errors(doc):
+        problems.append(f"compose-spec schema: {'/'.join(map(str, err.path))}: {err.message}")
+for p in problems:
+    print(f"  problem: compose.nats.yaml: {p}")
+sys.exit(1 if problems else 0)
+PY
+}
+
 schema_args=()
 if [[ -f "$compose_schema" ]]; then schema_args=("$compose_schema"); fi
 check "compose.yaml (services, TLS, healthchecks, depends_on, schema)" "$py" "$checks" compose "${schema_args[@]}"
+check "compose.nats.yaml (the NATS override)" compose_override_check "${schema_args[@]}"
 
 check "systemd units (settings)" "$py" "$checks" systemd
 if command -v systemd-analyze >/dev/null; then

@@ -46,6 +46,12 @@ pub struct Cli {
     /// duration); off by default, since logging costs what it measures.
     #[arg(long, global = true)]
     pub log: Option<String>,
+
+    /// fanout: also publish through the notifier's JetStream sink to a
+    /// local nats-server and measure as many NATS consumers of the stream
+    /// beside the gRPC subscribers, in the same run (needs nats-server).
+    #[arg(long, global = true)]
+    pub nats: bool,
 }
 
 /// The scenarios.
@@ -88,6 +94,8 @@ pub struct Options {
     pub quick: bool,
     /// The router binary for the scale scenario's child, if not this one.
     pub router_bin: Option<PathBuf>,
+    /// fanout: add the NATS consumers series.
+    pub nats: bool,
 }
 
 impl Options {
@@ -98,6 +106,7 @@ impl Options {
             warmup: Duration::from_millis(100),
             quick: true,
             router_bin: None,
+            nats: false,
         }
     }
 }
@@ -107,6 +116,7 @@ impl From<&Cli> for Options {
         if cli.quick {
             return Options {
                 router_bin: cli.router_bin.clone(),
+                nats: cli.nats,
                 ..Options::quick()
             };
         }
@@ -115,6 +125,7 @@ impl From<&Cli> for Options {
             warmup: cli.warmup,
             quick: false,
             router_bin: cli.router_bin.clone(),
+            nats: cli.nats,
         }
     }
 }

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Args, Parser};
 use judicial_server::config::{CommonArgs, HomeArgs, parse_duration};
 
 use crate::clock::Clock;
@@ -56,6 +56,9 @@ pub struct Config {
     pub source: String,
 
     #[command(flatten)]
+    pub sink: SinkArgs,
+
+    #[command(flatten)]
     pub home: HomeArgs,
 
     #[command(flatten)]
@@ -76,6 +79,123 @@ impl Config {
         config.registry = registry_url.into();
         config
     }
+}
+
+/// Where and how the notifier also publishes every event to a NATS
+/// JetStream stream (the sink); no sink unless `--sink` is given.
+#[derive(Debug, Clone, Args)]
+pub struct SinkArgs {
+    /// A NATS server to publish every event to, in sequence order, through
+    /// JetStream (`nats://HOST:PORT`, or `tls://HOST:PORT`); repeat for the
+    /// servers of one cluster. gRPC delivery never waits for the sink.
+    #[arg(long = "sink", env = "JUDICIAL_SINK", value_delimiter = ',')]
+    pub servers: Vec<String>,
+
+    /// Subject prefix: an event is published on
+    /// `{prefix}.{type}.{counterpart}` (`judicial.events.instrument_created.FR`).
+    #[arg(
+        long = "sink-subject-prefix",
+        env = "JUDICIAL_SINK_SUBJECT_PREFIX",
+        default_value = "judicial.events"
+    )]
+    pub subject_prefix: String,
+
+    /// The JetStream stream that holds the events; created when missing,
+    /// checked for compatibility when it exists.
+    #[arg(
+        long = "sink-stream",
+        env = "JUDICIAL_SINK_STREAM",
+        default_value = "JUDICIAL_EVENTS"
+    )]
+    pub stream: String,
+
+    /// When the notifier creates the stream: drop messages older than this
+    /// (`90d`, `12h`; default: keep by age forever).
+    #[arg(long = "sink-max-age", env = "JUDICIAL_SINK_MAX_AGE", value_parser = parse_age)]
+    pub max_age: Option<Duration>,
+
+    /// When the notifier creates the stream: drop the oldest messages past
+    /// this size (`512MiB`, `10GiB`, or bytes; default: no size limit).
+    #[arg(long = "sink-max-bytes", env = "JUDICIAL_SINK_MAX_BYTES", value_parser = parse_bytes)]
+    pub max_bytes: Option<u64>,
+
+    /// When the notifier creates the stream: its duplicate window, inside
+    /// which a publish repeated after a crash is dropped by its
+    /// `Nats-Msg-Id` (an existing stream keeps its own).
+    #[arg(
+        long = "sink-duplicate-window",
+        env = "JUDICIAL_SINK_DUPLICATE_WINDOW",
+        default_value = "2m",
+        value_parser = parse_duration
+    )]
+    pub duplicate_window: Duration,
+
+    /// When the notifier creates the stream: its replicas in a JetStream cluster.
+    #[arg(
+        long = "sink-replicas",
+        env = "JUDICIAL_SINK_REPLICAS",
+        default_value_t = 1
+    )]
+    pub replicas: usize,
+
+    /// PEM file of the CA that signed the NATS servers' certificates; the
+    /// connection then requires TLS.
+    #[arg(long = "sink-tls-ca", env = "JUDICIAL_SINK_TLS_CA")]
+    pub tls_ca: Option<PathBuf>,
+
+    /// NATS credentials file (`.creds`: the user JWT and NKey seed that
+    /// `nsc` writes) to authenticate with.
+    #[arg(long = "sink-creds", env = "JUDICIAL_SINK_CREDS")]
+    pub creds: Option<PathBuf>,
+
+    /// How long one publish waits for JetStream's acknowledgement before
+    /// the sink retries it.
+    #[arg(
+        long = "sink-publish-timeout",
+        env = "JUDICIAL_SINK_PUBLISH_TIMEOUT",
+        default_value = "5s",
+        value_parser = parse_duration
+    )]
+    pub publish_timeout: Duration,
+}
+
+impl SinkArgs {
+    /// Whether a sink is configured.
+    pub fn enabled(&self) -> bool {
+        !self.servers.is_empty()
+    }
+}
+
+/// Parses a size: bytes, or a number with `KB`/`MB`/`GB`/`TB` (powers of
+/// 1000) or `KiB`/`MiB`/`GiB`/`TiB` (powers of 1024).
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit_size: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "tb" => 1_000_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        "tib" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "{text:?} is not a size like 512MiB, 10GB or 1048576"
+            ));
+        }
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit_size))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{text:?} is not a size like 512MiB, 10GB or 1048576"))
 }
 
 /// Parses an age: `90d`, or anything [`parse_duration`] takes (`12h`, `30m`).
@@ -108,5 +228,32 @@ mod tests {
         assert!(parse_age("xd").is_err());
         let c = Config::parse_from(["judicial-notifier", "--retain-age", "7d"]);
         assert_eq!(c.retain_age, Some(Duration::from_secs(7 * 86_400)));
+    }
+
+    #[test]
+    fn sink_flags() {
+        let c = Config::parse_from(["judicial-notifier"]);
+        assert!(!c.sink.enabled());
+        assert_eq!(c.sink.subject_prefix, "judicial.events");
+        assert_eq!(c.sink.stream, "JUDICIAL_EVENTS");
+        assert_eq!(c.sink.duplicate_window, Duration::from_secs(120));
+        let c = Config::parse_from([
+            "judicial-notifier",
+            "--sink",
+            "nats://a:4222",
+            "--sink",
+            "nats://b:4222",
+            "--sink-max-age",
+            "30d",
+            "--sink-max-bytes",
+            "10GiB",
+        ]);
+        assert_eq!(c.sink.servers, ["nats://a:4222", "nats://b:4222"]);
+        assert_eq!(c.sink.max_age, Some(Duration::from_secs(30 * 86_400)));
+        assert_eq!(c.sink.max_bytes, Some(10 << 30));
+        assert_eq!(parse_bytes("512MB"), Ok(512_000_000));
+        assert_eq!(parse_bytes("1048576"), Ok(1 << 20));
+        assert!(parse_bytes("0").is_err());
+        assert!(parse_bytes("5 parsecs").is_err());
     }
 }

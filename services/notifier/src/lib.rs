@@ -6,7 +6,8 @@
 //! The logic lives in [`Notifier`] and speaks domain types; [`grpc`] adapts
 //! it to `judicial.v1.NotifierService`. How events are derived is in
 //! [`derive`], how each is derived exactly once across restarts in
-//! [`follow`], and the storage layout in [`storage`].
+//! [`follow`], and the storage layout in [`storage`]. With `--sink`, [`sink`]
+//! also publishes every event to a NATS JetStream stream.
 
 pub mod clock;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod event;
 pub mod follow;
 pub mod grpc;
 pub mod notifier;
+pub mod sink;
 pub mod storage;
 pub mod subscription;
 pub mod view;
@@ -72,6 +74,16 @@ pub async fn add_routes(
         notifier.storage.writable(),
     );
     spawn_backlog_metrics(notifier.clone(), shutdown.clone());
+    if config.sink.enabled() {
+        let task = sink::spawn(
+            notifier.clone(),
+            &config.sink,
+            health.clone(),
+            shutdown.clone(),
+        )
+        .await?;
+        *notifier.sink.lock().expect("sink lock") = Some(task);
+    }
     let service = NotifierServiceServer::new(grpc::NotifierGrpc::new(notifier.clone(), shutdown))
         .max_decoding_message_size(limits.max_message_bytes)
         .max_encoding_message_size(limits.max_message_bytes);

@@ -61,6 +61,8 @@ pub struct Notifier {
     failed: watch::Sender<bool>,
     live: Mutex<HashMap<String, Arc<Live>>>,
     follower: Mutex<Option<JoinHandle<()>>>,
+    /// The JetStream sink's task, when one is configured.
+    pub(crate) sink: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for Notifier {
@@ -97,6 +99,7 @@ impl Notifier {
             failed: watch::channel(false).0,
             live: Mutex::new(HashMap::new()),
             follower: Mutex::new(None),
+            sink: Mutex::new(None),
         }))
     }
 
@@ -118,11 +121,16 @@ impl Notifier {
         *self.follower.lock().expect("follower lock") = Some(handle);
     }
 
-    /// Waits until the follower task has stopped (it stops on shutdown).
+    /// Waits until the follower task (and the sink's, if any) has stopped
+    /// (they stop on shutdown).
     pub async fn stopped(&self) {
         let handle = self.follower.lock().expect("follower lock").take();
         if let Some(handle) = handle {
             let _ = handle.await;
+        }
+        let sink = self.sink.lock().expect("sink lock").take();
+        if let Some(sink) = sink {
+            let _ = sink.await;
         }
     }
 

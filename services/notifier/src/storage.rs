@@ -296,5 +296,17 @@ fn load_view(tables: &Tables, path: &Path) -> Result<View, NotifierError> {
     Ok(view)
 }
 
+impl Storage {
+    /// Opens a tree of the store's database for a component that keeps its
+    /// own small state beside the log (the JetStream sink's cursor). The
+    /// committer never writes it; every commit's flush also makes it durable.
+    pub(crate) fn open_tree(&self, name: &str) -> Result<sled::Tree, NotifierError> {
+        self.inner
+            .db
+            .open_tree(name)
+            .map_err(|e| NotifierError::Io(format!("tree {name}: {e}")))
+    }
+}
+
 #[cfg(test)]
 mod tests;

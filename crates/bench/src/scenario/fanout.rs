@@ -5,10 +5,17 @@
 //!
 //! Subscribers acknowledge cumulatively every [`ACK_EVERY`] events (and at
 //! the end), as a real consumer batching its acks would.
+//!
+//! With `--nats`, the notifier also publishes through its JetStream sink to
+//! a local nats-server, and as many NATS consumers of the stream (ordered
+//! push consumers from new messages, over [`CONNECTIONS`] NATS connections)
+//! are measured in the same run, on the same writes.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use async_nats::jetstream;
+use futures::StreamExt;
 use judicial_domain::TreatyType;
 use judicial_proto::convert;
 use judicial_proto::v1 as pb;
@@ -95,12 +102,102 @@ async fn subscriber(
     Ok(())
 }
 
+/// The sink's stream (the notifier's default `--sink-stream`).
+const NATS_STREAM: &str = "JUDICIAL_EVENTS";
+
+/// Creates an ordered push consumer of the stream from its next message.
+async fn nats_consumer(
+    js: &jetstream::Context,
+) -> Result<jetstream::consumer::push::Ordered, String> {
+    let stream = js
+        .get_stream(NATS_STREAM)
+        .await
+        .map_err(|e| e.to_string())?;
+    let consumer = stream
+        .create_consumer(jetstream::consumer::push::OrderedConfig {
+            deliver_subject: js.client().new_inbox(),
+            deliver_policy: jetstream::consumer::DeliverPolicy::New,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    consumer.messages().await.map_err(|e| e.to_string())
+}
+
+/// One NATS consumer: reports the first message of each registry revision.
+async fn nats_subscriber(
+    index: usize,
+    mut messages: jetstream::consumer::push::Ordered,
+    deliveries: mpsc::UnboundedSender<Delivery>,
+    stop: Shutdown,
+) -> Result<(), String> {
+    let mut seen_revision = 0u64;
+    loop {
+        let message = tokio::select! {
+            m = messages.next() => m,
+            _ = stop.wait() => break,
+        };
+        let Some(message) = message else { break };
+        let message = message.map_err(|e| e.to_string())?;
+        let now = Instant::now();
+        let revision = serde_json::from_slice::<serde_json::Value>(&message.payload)
+            .ok()
+            .and_then(|v| v["registryrevision"].as_u64())
+            .unwrap_or(0);
+        if revision > seen_revision {
+            seen_revision = revision;
+            let _ = deliveries.send((index, revision, now));
+        }
+    }
+    Ok(())
+}
+
+/// Per (subscriber, measured write) latencies, each and the slowest per
+/// write, and how many deliveries never came.
+fn latencies(
+    acked: &[(u64, Instant, bool)],
+    got: &HashMap<(usize, u64), Instant>,
+    subscribers: usize,
+) -> (
+    hdrhistogram::Histogram<u64>,
+    hdrhistogram::Histogram<u64>,
+    u64,
+) {
+    let (mut each, mut slowest) = (histogram(), histogram());
+    let mut missing = 0u64;
+    for (revision, at, _) in acked.iter().filter(|a| a.2) {
+        let mut worst = Duration::ZERO;
+        for s in 0..subscribers {
+            match got.get(&(s, *revision)) {
+                Some(t) => {
+                    let d = t.saturating_duration_since(*at);
+                    worst = worst.max(d);
+                    record(&mut each, d);
+                }
+                None => missing += 1,
+            }
+        }
+        record(&mut slowest, worst);
+    }
+    (each, slowest, missing)
+}
+
 /// Runs the scenario.
 pub async fn run(opts: &Options) -> ScenarioReport {
     let subscribers = if opts.quick { 50 } else { SUBSCRIBERS };
     let dir = tempfile::tempdir().expect("temporary directory");
     let registry = RegistryHandle::start(&dir.path().join("registry"), Seed::Bundled).await;
-    let notifier = NotifierHandle::start(&dir.path().join("notifier"), &registry.url()).await;
+    let nats = if opts.nats {
+        judicial_test_support::nats::NatsServer::start().await
+    } else {
+        None
+    };
+    let mut config =
+        judicial_notifier::Config::for_data_dir(dir.path().join("notifier"), registry.url());
+    if let Some(nats) = &nats {
+        config.sink.servers = vec![nats.url()];
+    }
+    let notifier = NotifierHandle::start_with(config).await;
     let url = format!("http://{}", notifier.addr);
     let channels = load::connections(&url, CONNECTIONS).await.expect("connect");
     progress(format!("fanout: creating {subscribers} subscriptions"));
@@ -138,6 +235,34 @@ pub async fn run(opts: &Options) -> ScenarioReport {
     while open < subscribers && ready_rx.recv().await.is_some() {
         open += 1;
     }
+    let (nats_tx, mut nats_rx) = mpsc::unbounded_channel::<Delivery>();
+    let mut nats_tasks = Vec::new();
+    let mut nats_errors = Vec::new();
+    if let Some(nats) = &nats {
+        judicial_test_support::wait_serving(notifier.addr, judicial_notifier::sink::HEALTH_SERVICE)
+            .await;
+        let mut contexts = Vec::new();
+        for _ in 0..CONNECTIONS {
+            let client = async_nats::connect(nats.url())
+                .await
+                .expect("connect to nats");
+            contexts.push(jetstream::new(client));
+        }
+        progress(format!("fanout: creating {subscribers} NATS consumers"));
+        for i in 0..subscribers {
+            match nats_consumer(&contexts[i % CONNECTIONS]).await {
+                Ok(messages) => nats_tasks.push(tokio::spawn(nats_subscriber(
+                    i,
+                    messages,
+                    nats_tx.clone(),
+                    stop.clone(),
+                ))),
+                Err(e) => nats_errors.push(e),
+            }
+        }
+    }
+    drop(nats_tx);
+    let nats_open = nats_tasks.len();
 
     let states = synth::builtin_counterparts();
     let mut writer = RegistryServiceClient::new(
@@ -178,17 +303,25 @@ pub async fn run(opts: &Options) -> ScenarioReport {
     // Collect until every subscriber has the last revision, or 10 s.
     let last = acked.iter().map(|a| a.0).max().unwrap_or(0);
     let mut got: HashMap<(usize, u64), Instant> = HashMap::new();
-    let mut done_last = 0usize;
+    let mut nats_got: HashMap<(usize, u64), Instant> = HashMap::new();
+    let (mut done_last, mut nats_done_last) = (0usize, 0usize);
     let deadline = tokio::time::sleep(Duration::from_secs(10));
     tokio::pin!(deadline);
-    while done_last < subscribers {
+    while done_last < subscribers || nats_done_last < nats_open {
         tokio::select! {
-            d = rx.recv() => match d {
+            d = rx.recv(), if done_last < subscribers => match d {
                 Some((s, revision, at)) => {
                     if revision == last { done_last += 1; }
                     got.entry((s, revision)).or_insert(at);
                 }
-                None => break,
+                None => done_last = subscribers,
+            },
+            d = nats_rx.recv(), if nats_done_last < nats_open => match d {
+                Some((s, revision, at)) => {
+                    if revision == last { nats_done_last += 1; }
+                    nats_got.entry((s, revision)).or_insert(at);
+                }
+                None => nats_done_last = nats_open,
             },
             _ = &mut deadline => break,
         }
@@ -203,25 +336,19 @@ pub async fn run(opts: &Options) -> ScenarioReport {
     while let Ok((s, revision, at)) = rx.try_recv() {
         got.entry((s, revision)).or_insert(at);
     }
+    for t in nats_tasks {
+        if let Ok(Err(e)) = t.await {
+            nats_errors.push(e);
+        }
+    }
+    while let Ok((s, revision, at)) = nats_rx.try_recv() {
+        nats_got.entry((s, revision)).or_insert(at);
+    }
     let _ = notifier.stop().await;
     let _ = registry.stop().await;
+    drop(nats);
 
-    let (mut each, mut slowest) = (histogram(), histogram());
-    let mut missing = 0u64;
-    for (revision, at, _) in acked.iter().filter(|a| a.2) {
-        let mut worst = Duration::ZERO;
-        for s in 0..subscribers {
-            match got.get(&(s, *revision)) {
-                Some(t) => {
-                    let d = t.saturating_duration_since(*at);
-                    worst = worst.max(d);
-                    record(&mut each, d);
-                }
-                None => missing += 1,
-            }
-        }
-        record(&mut slowest, worst);
-    }
+    let (each, slowest, missing) = latencies(&acked, &got, subscribers);
     let mut header = vec!["measure"];
     header.extend(STATS_HEADER);
     let mut t = Table::new(
@@ -232,9 +359,35 @@ pub async fn run(opts: &Options) -> ScenarioReport {
     let s = Stats::of(&slowest, 0, None);
     t.stats_row(&["write ack → each subscriber's delivery"], &e);
     t.stats_row(&["write ack → last subscriber's delivery"], &s);
+    let nats_stats = opts.nats.then(|| {
+        let (each, slowest, missing) = latencies(&acked, &nats_got, nats_open);
+        (
+            Stats::of(&each, missing, None),
+            Stats::of(&slowest, 0, None),
+            missing,
+        )
+    });
+    if let Some((ne, ns, _)) = &nats_stats {
+        t.stats_row(&["write ack → each NATS consumer's delivery"], ne);
+        t.stats_row(&["write ack → last NATS consumer's delivery"], ns);
+    }
     let mut notes = vec![format!(
         "{open} of {subscribers} streams opened; {missing} (subscriber, write) deliveries missing after a 10 s grace (counted as errors)"
     )];
+    if opts.nats {
+        match &nats_stats {
+            Some((_, _, nats_missing)) if nats_open > 0 => notes.push(format!(
+                "NATS (same run, same writes, the sink publishing beside gRPC delivery): {nats_open} of {subscribers} consumers; {nats_missing} (consumer, write) deliveries missing after the grace"
+            )),
+            _ => notes.push("NATS series skipped: nats-server is not installed or no consumer could be created".into()),
+        }
+        if let Some(first) = nats_errors.first() {
+            notes.push(format!(
+                "{} NATS consumers failed; first: {first}",
+                nats_errors.len()
+            ));
+        }
+    }
     if write_errors > 0 {
         notes.push(format!("{write_errors} writes failed"));
     }
@@ -267,6 +420,13 @@ pub async fn run(opts: &Options) -> ScenarioReport {
             "missing": missing,
             "write_errors": write_errors,
             "stream_errors": stream_errors.len(),
+            "nats": nats_stats.as_ref().map(|(each, slowest, missing)| json!({
+                "consumers": nats_open,
+                "each": each,
+                "slowest": slowest,
+                "missing": missing,
+                "errors": nats_errors.len(),
+            })),
         }),
     }
 }
