@@ -1,8 +1,8 @@
 //! Dispatch of the commands, and what they share: endpoints and parsing.
 
 mod admin;
-mod checklist;
 mod backup;
+mod checklist;
 mod dataset;
 mod dev;
 mod route;

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use imbl::OrdMap;
 use judicial_domain::{CalendarDate, Instrument, Jurisdiction};
 use judicial_store::engine::{GroupCommit, Tables};
-use judicial_store::layout::decode_u64;
+pub(crate) use judicial_store::layout::decode_u64;
 use tokio::sync::watch;
 
 use crate::error::NotifierError;
@@ -300,8 +300,11 @@ impl Storage {
     /// Opens a tree of the store's database for a component that keeps its
     /// own small state beside the log (the JetStream sink's cursor). The
     /// committer never writes it; every commit's flush also makes it durable.
+    /// Call it for each use: after a write failure the engine reopens the
+    /// database, and a tree opened before would belong to the closed one.
     pub(crate) fn open_tree(&self, name: &str) -> Result<sled::Tree, NotifierError> {
-        self.inner
+        let tables = self.engine.tables().map_err(NotifierError::from)?;
+        tables
             .db
             .open_tree(name)
             .map_err(|e| NotifierError::Io(format!("tree {name}: {e}")))

@@ -17,21 +17,22 @@ const PUBLISHED: &[u8] = b"published_sequence";
 /// The "published up to sequence N" cursor.
 #[derive(Debug, Clone)]
 pub struct Cursor {
-    tree: sled::Tree,
+    storage: Storage,
 }
 
 impl Cursor {
     /// Opens the cursor in `storage` (0 when the sink never published).
     pub fn open(storage: &Storage) -> Result<Cursor, NotifierError> {
+        storage.open_tree(TREE)?;
         Ok(Cursor {
-            tree: storage.open_tree(TREE)?,
+            storage: storage.clone(),
         })
     }
 
     /// The newest sequence JetStream acknowledged (0: none).
     pub fn published(&self) -> Result<u64, NotifierError> {
         Ok(self
-            .tree
+            .tree()?
             .get(PUBLISHED)
             .map_err(io)?
             .map(|v| decode_u64(&v))
@@ -41,7 +42,7 @@ impl Cursor {
     /// Records that every event up to `sequence` is in the stream; never
     /// moves the cursor back.
     pub fn advance(&self, sequence: u64) -> Result<(), NotifierError> {
-        self.tree
+        self.tree()?
             .fetch_and_update(PUBLISHED, |old| {
                 let old = old.map(decode_u64).unwrap_or(0);
                 Some(old.max(sequence).to_be_bytes().to_vec())
@@ -52,8 +53,19 @@ impl Cursor {
 
     /// Makes the cursor durable now.
     pub async fn flush(&self) -> Result<(), NotifierError> {
-        self.tree.flush_async().await.map_err(io)?;
+        // A blocking flush on the blocking pool: sled 0.34's `flush_async`
+        // deadlocks when it runs beside another flush (the committer's).
+        let tree = self.tree()?;
+        tokio::task::spawn_blocking(move || tree.flush())
+            .await
+            .map_err(|e| NotifierError::Io(format!("sink cursor: flush task: {e}")))?
+            .map_err(io)?;
         Ok(())
+    }
+
+    /// The cursor's tree in the store's current database.
+    fn tree(&self) -> Result<sled::Tree, NotifierError> {
+        self.storage.open_tree(TREE)
     }
 }
 
