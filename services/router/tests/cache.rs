@@ -14,8 +14,8 @@ use judicial_domain::{
 use judicial_proto::v1 as pb;
 use judicial_router::Router;
 use judicial_router::answer::{Detail, Reply, Shape};
-use prost::Message;
 use proptest::prelude::*;
+use prost::Message;
 
 const FULL: Shape = Shape {
     detail: Detail::Full,
@@ -88,15 +88,32 @@ fn query_strategy() -> impl Strategy<Value = (RouteQuery, Shape, i64)> {
         proptest::sample::select(Matter::ALL.to_vec()),
         proptest::sample::select(Assistance::ALL.to_vec()),
         (1950i32..2030, 1u8..=12, 1u8..=28),
-        proptest::option::weighted(0.2, proptest::sample::select(vec!["corruption", "narcotics"])),
-        proptest::option::weighted(0.2, proptest::sample::select(vec!["postal", "central_authority"])),
+        proptest::option::weighted(
+            0.2,
+            proptest::sample::select(vec!["corruption", "narcotics"]),
+        ),
+        proptest::option::weighted(
+            0.2,
+            proptest::sample::select(vec!["postal", "central_authority"]),
+        ),
         any::<bool>(),
         0u8..3,
         (any::<bool>(), 1u32..4, 0u32..3),
         -800i64..800,
     )
         .prop_map(
-            |(c, m, a, (y, mo, d), offence, transmission, explain, dir, (basic, size, offset), shift)| {
+            |(
+                c,
+                m,
+                a,
+                (y, mo, d),
+                offence,
+                transmission,
+                explain,
+                dir,
+                (basic, size, offset),
+                shift,
+            )| {
                 let q = RouteQuery {
                     offence: offence.map(str::to_owned),
                     transmission: transmission.map(str::to_owned),
