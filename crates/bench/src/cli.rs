@@ -65,6 +65,9 @@ pub enum Scenario {
     Fanout,
     /// Router sync time, RSS and Route latency over synthetic registries.
     Scale,
+    /// Echo, Route and CreateInstrument beside etcd's Range and Put, in one
+    /// run (etcd is started on a temporary directory when it is on PATH).
+    Peers,
     /// Internal: serve a router on 127.0.0.1:0 following `--registry`, print
     /// the port on stdout, run until killed (the scale scenario's child).
     #[command(hide = true)]

@@ -1,6 +1,7 @@
 //! The scenarios, and the in-process cluster they load.
 
 pub mod fanout;
+pub mod peers;
 pub mod propagation;
 pub mod route;
 pub mod scale;
