@@ -4,7 +4,7 @@
 //! seen; memory is bounded by evicting entries of the shard that is full.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -123,9 +123,7 @@ impl AnswerCache {
     }
 
     fn shard(&self, counterpart: &str) -> &Mutex<Shard> {
-        let mut h = self.hasher.build_hasher();
-        counterpart.hash(&mut h);
-        &self.shards[h.finish() as usize % SHARDS]
+        &self.shards[self.hasher.hash_one(counterpart) as usize % SHARDS]
     }
 
     /// The answer to `query` in `shape` at `revision`: from the cache, or
