@@ -73,6 +73,9 @@ pub enum Scenario {
     Scale,
     /// Normal Route latency while the router sheds a 10× flood of slow calls.
     Fairness,
+    /// Echo, Route and CreateInstrument beside etcd's Range and Put, in one
+    /// run (etcd is started on a temporary directory when it is on PATH).
+    Peers,
     /// Internal: serve a router on 127.0.0.1:0 following `--registry`, print
     /// the port on stdout, run until killed (the scale scenario's child).
     #[command(hide = true)]

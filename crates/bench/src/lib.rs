@@ -18,7 +18,7 @@ use serde_json::json;
 use cli::{Cli, Options, Scenario};
 use machine::Machine;
 use report::{Report, ScenarioReport, verdict_table};
-use scenario::{fanout, propagation, route, scale, writes};
+use scenario::{fanout, peers, propagation, route, scale, writes};
 
 /// Runs the scenario `cli` names (every one for `all`), printing each
 /// report as it completes (Markdown on stdout, or one JSON document at the
@@ -70,6 +70,7 @@ pub async fn run(cli: &Cli) -> Report {
         Scenario::Fanout => emit(fanout::run(&opts).await),
         Scenario::Scale => emit(scale::run(&opts).await),
         Scenario::Fairness => emit(scenario::fairness::run(&opts).await),
+        Scenario::Peers => emit(peers::run(&opts).await),
         Scenario::All => {
             let c = route::measure(&opts, true).await;
             emit(route::echo_report(&c));
@@ -78,6 +79,7 @@ pub async fn run(cli: &Cli) -> Report {
             emit(writes::run(&opts).await);
             emit(fanout::run(&opts).await);
             emit(scale::run(&opts).await);
+            emit(peers::run(&opts).await);
         }
         Scenario::RouterChild { .. } => {}
     }
@@ -85,7 +87,7 @@ pub async fn run(cli: &Cli) -> Report {
     if all {
         say(&format!(
             "## summary\n\n{}",
-            verdict_table("targets of issue 7", &summary).render()
+            verdict_table("targets of issues 7 and 10", &summary).render()
         ));
     }
     let report = Report {

@@ -2,6 +2,7 @@
 
 pub mod fairness;
 pub mod fanout;
+pub mod peers;
 pub mod propagation;
 pub mod route;
 pub mod scale;

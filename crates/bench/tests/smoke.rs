@@ -40,7 +40,7 @@ async fn quick_echo_and_route_answer_every_request() {
     // Every answer offers at least the reciprocity fallback.
     assert!(c.answers.mean_entries >= 1.0, "{:?}", c.answers);
     let report = route::route_report(&c);
-    assert_eq!(report.verdicts.len(), 2);
+    assert_eq!(report.verdicts.len(), 3);
     assert!(report.verdicts.iter().all(|v| v.met.is_some()));
 }
 

@@ -207,6 +207,18 @@ pub struct RouteArgs {
     /// Wait until the router has applied this registry revision.
     #[arg(long, default_value_t = 0)]
     pub min_revision: u64,
+    /// How much to show: full (the channels, traces with --explain, and the
+    /// instruments that do not apply, one page at a time) or basic (the
+    /// channels only: for scripts that act on the primary channel).
+    #[arg(long, default_value = "full")]
+    pub view: String,
+    /// Most instruments that do not apply to list (default: the router's, 50).
+    #[arg(long, default_value_t = 0)]
+    pub not_applicable: i32,
+    /// Continue the list of instruments that do not apply from this token,
+    /// printed by the previous answer to the same query.
+    #[arg(long)]
+    pub page_token: Option<String>,
 }
 
 /// `judicial coverage`.

@@ -32,6 +32,7 @@ use crate::vocabulary::{Assistance, ChannelKind, InstrumentKind, Matter, TreatyT
 
 mod assessment;
 mod explanation;
+mod interval;
 mod reciprocity;
 
 #[cfg(test)]
@@ -43,6 +44,7 @@ mod properties;
 #[cfg(test)]
 mod tests;
 
+pub use interval::{DateBoundaries, DateInterval, instrument_dates, party_dates};
 pub use reciprocity::{ReciprocityRule, reciprocity_rule, reciprocity_rules};
 
 /// One channel query: the counterpart, the request and the date.

@@ -228,7 +228,7 @@ impl Registry {
         let committed = self
             .commit(vec![Write::CreateInstrument(inst)], actor, reason)
             .await?;
-        instrument_after(&committed)
+        instrument_after(committed)
     }
 
     /// Replaces the fields named in `mask` (every updatable field when None).
@@ -293,7 +293,7 @@ impl Registry {
             };
             match self.commit(vec![write], actor, reason).await {
                 Ok(committed) if committed.changes.is_empty() => return Ok((*current).clone()),
-                Ok(committed) => return instrument_after(&committed),
+                Ok(committed) => return instrument_after(committed),
                 Err(RegistryError::EtagMismatch { .. }) if patch.etag.is_empty() && attempt < 4 => {
                     continue;
                 }
@@ -428,12 +428,10 @@ impl Registry {
     }
 }
 
-fn resource_after(c: &judicial_store::Committed) -> Option<judicial_store::Resource> {
-    c.changes.last().and_then(|r| r.after.clone())
-}
-
-fn instrument_after(c: &judicial_store::Committed) -> Result<Instrument, RegistryError> {
-    match resource_after(c) {
+/// The instrument a commit wrote last, moved out of the commit (a write
+/// must not deep-copy what it just stored).
+fn instrument_after(mut c: judicial_store::Committed) -> Result<Instrument, RegistryError> {
+    match c.changes.pop().and_then(|r| r.after) {
         Some(judicial_store::Resource::Instrument(i)) => Ok(i),
         _ => Err(RegistryError::Store(judicial_store::StoreError::Io(
             "commit returned no instrument".into(),

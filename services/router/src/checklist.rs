@@ -4,69 +4,45 @@
 //! same view the answer came from.
 
 use judicial_domain::checklist::{ChecklistItem, checklist};
-use judicial_domain::routing::RouteQuery;
+use judicial_domain::routing::{Channel, RouteQuery};
 use judicial_domain::{Instrument, InstrumentKind};
 use judicial_proto::convert;
 use judicial_proto::v1 as pb;
 
-use crate::router::{Answer, Query};
 use crate::view::View;
 
-/// Converts `answer` with `to_proto`, then, when `include` is set, fills
-/// every channel's checklist.
-pub fn respond(
+/// The checklist of every channel of an answer to `query`, in channel order.
+pub fn checklists(
     home: &str,
     view: &View,
-    query: &Query,
-    answer: Answer,
-    include: bool,
-    to_proto: fn(Answer) -> pb::RouteResponse,
-) -> pb::RouteResponse {
-    if !include {
-        return to_proto(answer);
-    }
-    let mut response = to_proto(answer.clone());
-    attach(home, view, query, &answer, &mut response);
-    response
-}
-
-/// Fills `response.channels[i].checklist` for every channel of `answer`.
-pub fn attach(
-    home: &str,
-    view: &View,
-    query: &Query,
-    answer: &Answer,
-    response: &mut pb::RouteResponse,
-) {
+    query: &RouteQuery,
+    channels: &[Channel],
+) -> Vec<Vec<pb::ChecklistItem>> {
     let q = RouteQuery {
-        counterpart: answer.counterpart.clone(),
-        matter: query.matter,
-        assistance: query.assistance,
-        on: answer.on,
-        offence: query.offence.clone(),
-        transmission: query.transmission.clone(),
         explain: false,
-        direction: query.direction,
+        ..query.clone()
     };
-    let around = view.candidates(&answer.counterpart);
+    let around = view.candidates(&query.counterpart);
     let laws: Vec<&Instrument> = view
         .candidates(home)
         .into_iter()
         .chain(around.iter().copied())
         .filter(|i| i.kind == InstrumentKind::DomesticLaw)
         .collect();
-    for (channel, wire) in answer.answer.channels.iter().zip(&mut response.channels) {
-        let instrument = channel
-            .instrument_id
-            .as_deref()
-            .and_then(|id| around.iter().copied().find(|i| i.id == id));
-        wire.checklist = checklist(home, &q, channel, instrument, &laws)
-            .iter()
-            .map(item_to_proto)
-            .collect();
-    }
+    channels
+        .iter()
+        .map(|channel| {
+            let instrument = channel
+                .instrument_id
+                .as_deref()
+                .and_then(|id| around.iter().copied().find(|i| i.id == id));
+            checklist(home, &q, channel, instrument, &laws)
+                .iter()
+                .map(item_to_proto)
+                .collect()
+        })
+        .collect()
 }
-
 fn item_to_proto(item: &ChecklistItem) -> pb::ChecklistItem {
     let mut wire = pb::ChecklistItem {
         topic: convert::topic_to_proto(item.topic) as i32,

@@ -29,6 +29,16 @@ pub struct Config {
     #[arg(long, env = "JUDICIAL_MAX_CATCH_UP_WAIT", default_value = "5s", value_parser = parse_duration)]
     pub max_catch_up_wait: Duration,
 
+    /// Most not-applicable entries in one Route answer when the request
+    /// sets no page size (the rest come with the page token).
+    #[arg(long, env = "JUDICIAL_MAX_NOT_APPLICABLE", default_value_t = 50)]
+    pub max_not_applicable: u32,
+
+    /// Memory for encoded answers kept to serve repeated queries, in bytes
+    /// (0 turns the cache off).
+    #[arg(long, env = "JUDICIAL_ANSWER_CACHE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub answer_cache_bytes: usize,
+
     #[command(flatten)]
     pub home: HomeArgs,
 

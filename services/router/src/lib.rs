@@ -3,21 +3,24 @@
 //! NOT_SERVING until its first sync, and through a registry outage keeps
 //! answering from its last view, marking answers stale.
 
+pub mod answer;
+pub mod cache;
 pub mod checklist;
 pub mod config;
+pub mod error;
 pub mod grpc;
 pub mod router;
 pub mod view;
 
 use std::sync::Arc;
 
-use judicial_proto::v1::router_service_server::RouterServiceServer;
 use judicial_server::{Limits, Shutdown};
 use tokio::net::TcpListener;
 use tonic::service::RoutesBuilder;
 use tonic::transport::Channel;
 
 pub use config::Config;
+pub use error::RouterError;
 pub use router::Router;
 
 pub use judicial_server::BoxError;
@@ -32,14 +35,17 @@ pub async fn add_routes(
     limits: &Limits,
     shutdown: Shutdown,
 ) -> Arc<Router> {
-    let router = Router::new(&config.home.home, config.home.utc_offset);
-    let on_synced =
-        judicial_server::stack::serving_after_sync::<RouterServiceServer<grpc::RouterGrpc>>(health)
-            .await;
+    let router = Router::new(
+        &config.home.home,
+        config.home.utc_offset,
+        config.answer_cache_bytes,
+    );
+    let on_synced = judicial_server::stack::serving_after_sync::<grpc::RouterServer>(health).await;
     router.follow(registry, shutdown, on_synced);
-    let service = RouterServiceServer::new(grpc::RouterGrpc::new(
+    let service = grpc::RouterServer::new(grpc::RouterGrpc::new(
         router.clone(),
         config.max_catch_up_wait,
+        config.max_not_applicable,
     ))
     .max_decoding_message_size(limits.max_message_bytes)
     .max_encoding_message_size(limits.max_message_bytes);

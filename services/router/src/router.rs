@@ -7,51 +7,17 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use judicial_client::{FollowEvent, Follower, FollowerOptions};
-use judicial_domain::routing::{self, Channel, RouteAnswer, RouteError, RouteQuery};
+use judicial_domain::routing::{self, Channel, DateBoundaries, RouteQuery};
+use judicial_domain::validation::JurisdictionLookup;
 use judicial_domain::{Assistance, CalendarDate, Matter};
 use judicial_server::Shutdown;
 use tokio::sync::watch;
 use tonic::transport::Channel as GrpcChannel;
 
+use crate::answer::{Detail, Encoded, Reply, Shape};
+use crate::cache::AnswerCache;
+use crate::error::RouterError;
 use crate::view::View;
-
-/// What a router operation can fail with.
-#[derive(Debug, thiserror::Error)]
-pub enum RouterError {
-    /// The query names something that does not exist or cannot be asked.
-    #[error(transparent)]
-    Route(#[from] RouteError),
-    /// The router has not applied `wanted` within the deadline.
-    #[error(
-        "the router has applied revision {applied}, not yet {wanted}; retry later or with a longer deadline"
-    )]
-    NotCaughtUp {
-        /// Revision applied.
-        applied: u64,
-        /// Revision asked for.
-        wanted: u64,
-    },
-    /// No snapshot has been received from the registry yet.
-    #[error("the router has not synced with the registry yet")]
-    NotSynced,
-}
-
-/// An answer with the view it came from.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    /// The routing answer.
-    pub answer: RouteAnswer,
-    /// The date answered for.
-    pub on: CalendarDate,
-    /// The counterpart.
-    pub counterpart: String,
-    /// Revision of the view.
-    pub revision: u64,
-    /// Whether the router lost the registry.
-    pub stale: bool,
-    /// Time since the registry was last heard from.
-    pub view_age: Duration,
-}
 
 /// One jurisdiction's primary channel.
 #[derive(Debug, Clone)]
@@ -62,25 +28,15 @@ pub struct CoverageEntry {
     pub channel: Channel,
 }
 
-/// A query before defaults are applied.
+/// Every jurisdiction's primary channel, from one view.
 #[derive(Debug, Clone)]
-pub struct Query {
-    /// Counterpart code.
-    pub counterpart: String,
-    /// Matter.
-    pub matter: Matter,
-    /// Assistance.
-    pub assistance: Assistance,
-    /// Date, or today.
-    pub on: Option<CalendarDate>,
-    /// Offence.
-    pub offence: Option<String>,
-    /// Intended transmission.
-    pub transmission: Option<String>,
-    /// Explain each channel.
-    pub explain: bool,
-    /// Which way the request travels.
-    pub direction: routing::Direction,
+pub struct Coverage {
+    /// One entry per jurisdiction but the home state, in code order.
+    pub entries: Vec<CoverageEntry>,
+    /// Revision of the view.
+    pub revision: u64,
+    /// Whether the router lost the registry.
+    pub stale: bool,
 }
 
 /// The router.
@@ -94,6 +50,9 @@ pub struct Router {
     started: Instant,
     /// Milliseconds since `started` when the registry was last heard from.
     last_contact_ms: AtomicU64,
+    /// Generation of the last view published.
+    generation: AtomicU64,
+    answers: AnswerCache,
 }
 
 impl std::fmt::Debug for Router {
@@ -106,8 +65,9 @@ impl std::fmt::Debug for Router {
 }
 
 impl Router {
-    /// A router for `home` with an empty view.
-    pub fn new(home: &str, utc_offset: i32) -> Arc<Router> {
+    /// A router for `home` with an empty view, keeping about
+    /// `cache_bytes` of encoded answers (0: none).
+    pub fn new(home: &str, utc_offset: i32, cache_bytes: usize) -> Arc<Router> {
         Arc::new(Router {
             home: home.to_owned(),
             utc_offset,
@@ -117,6 +77,8 @@ impl Router {
             connected: AtomicBool::new(false),
             started: Instant::now(),
             last_contact_ms: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+            answers: AnswerCache::new(cache_bytes),
         })
     }
 
@@ -193,8 +155,9 @@ impl Router {
         }
     }
 
-    fn publish(&self, view: View) {
+    fn publish(&self, mut view: View) {
         let revision = view.revision;
+        view.generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
         self.view.store(Arc::new(view));
         self.heard();
         self.applied.send_replace(revision);
@@ -237,8 +200,13 @@ impl Router {
         judicial_server::config::today(self.utc_offset)
     }
 
+    /// Bytes of encoded answers the cache holds.
+    pub fn cached_bytes(&self) -> usize {
+        self.answers.bytes()
+    }
+
     /// Waits until revision `min` is applied, for at most `wait`.
-    pub async fn wait_for(&self, min: u64, wait: Duration) -> Result<Arc<View>, RouterError> {
+    async fn wait_for(&self, min: u64, wait: Duration) -> Result<Arc<View>, RouterError> {
         let view = self.view.load_full();
         if view.revision >= min && self.is_synced() {
             return Ok(view);
@@ -256,52 +224,123 @@ impl Router {
         }
     }
 
-    /// Answers one query from `view`.
-    pub fn route_in(&self, view: &View, query: &Query) -> Result<Answer, RouterError> {
-        let on = query.on.unwrap_or_else(|| self.today());
-        let q = RouteQuery {
-            counterpart: query.counterpart.clone(),
-            matter: query.matter,
-            assistance: query.assistance,
-            on,
-            offence: query.offence.clone(),
-            transmission: query.transmission.clone(),
-            explain: query.explain,
-            direction: query.direction,
+    /// Answers one Route query once the router has applied revision
+    /// `min_revision` (waiting at most `wait`).
+    pub async fn route(
+        &self,
+        query: RouteQuery,
+        shape: Shape,
+        min_revision: u64,
+        wait: Duration,
+    ) -> Result<Reply, RouterError> {
+        let view = self.wait_for(min_revision, wait).await?;
+        self.reply(&view, query, shape, true)
+    }
+
+    /// Answers every query of a BatchRoute from one view, once the router
+    /// has applied `min_revision`; fails with the first query that fails.
+    pub async fn batch_route(
+        &self,
+        queries: Vec<(RouteQuery, Shape)>,
+        min_revision: u64,
+        wait: Duration,
+    ) -> Result<Vec<Reply>, RouterError> {
+        let view = self.wait_for(min_revision, wait).await?;
+        queries
+            .into_iter()
+            .enumerate()
+            .map(|(index, (q, shape))| {
+                self.reply(&view, q, shape, true)
+                    .map_err(|e| RouterError::InBatch {
+                        index,
+                        source: Box::new(e),
+                    })
+            })
+            .collect()
+    }
+
+    /// Answers one query from the current view without the cache (the
+    /// reference the cache is tested against); `None` before the first sync.
+    pub fn route_uncached(&self, query: RouteQuery, shape: Shape) -> Result<Reply, RouterError> {
+        if !self.is_synced() {
+            return Err(RouterError::NotSynced);
+        }
+        self.reply(&self.view.load_full(), query, shape, false)
+    }
+
+    fn reply(
+        &self,
+        view: &View,
+        query: RouteQuery,
+        shape: Shape,
+        cached: bool,
+    ) -> Result<Reply, RouterError> {
+        // BASIC carries no explanation traces: it is answered as without explain.
+        let query = match shape.detail {
+            Detail::Basic => RouteQuery {
+                explain: false,
+                ..query
+            },
+            Detail::Full => query,
         };
-        let candidates = view.candidates(&q.counterpart);
-        let answer = routing::route(&self.home, view, &candidates, &q)?;
-        Ok(Answer {
+        let compute = || self.compute(view, &query, shape);
+        let answer = match view.jurisdiction(&query.counterpart) {
+            // Unknown counterparts and the home state fail at once (and
+            // must not fill the cache).
+            Some(_) if cached && !shape.checklist && query.counterpart != self.home => {
+                let boundaries = || {
+                    let candidates = view.candidates(&query.counterpart);
+                    DateBoundaries::of(&self.home, &query.counterpart, view, &candidates)
+                };
+                self.answers
+                    .answer(view.generation, &query, shape, boundaries, compute)?
+                    .0
+            }
+            _ => compute()?,
+        };
+        Ok(Reply {
             answer,
-            on,
-            counterpart: q.counterpart,
+            counterpart: query.counterpart,
+            on: query.on,
             revision: view.revision,
             stale: self.is_stale(),
             view_age: self.view_age(),
         })
     }
 
-    /// The primary channel of every jurisdiction but the home state.
-    pub fn coverage(
+    fn compute(&self, view: &View, q: &RouteQuery, shape: Shape) -> Result<Encoded, RouterError> {
+        let candidates = view.candidates(&q.counterpart);
+        let answer = routing::route(&self.home, view, &candidates, q)?;
+        Ok(Encoded::of(answer, shape, view, &self.home, q))
+    }
+
+    /// The primary channel of every jurisdiction but the home state on `on`.
+    pub async fn coverage(
         &self,
-        view: &View,
         matter: Matter,
         assistance: Assistance,
         on: CalendarDate,
-    ) -> Vec<CoverageEntry> {
-        view.jurisdiction_codes()
+    ) -> Result<Coverage, RouterError> {
+        let view = self.wait_for(0, Duration::ZERO).await?;
+        let entries = view
+            .jurisdiction_codes()
             .into_iter()
             .filter(|code| *code != self.home)
             .filter_map(|code| {
                 let q = RouteQuery::new(code.clone(), matter, assistance, on);
                 let candidates = view.candidates(&code);
-                routing::primary(&self.home, view, &candidates, &q)
+                routing::primary(&self.home, view.as_ref(), &candidates, &q)
                     .ok()
                     .map(|channel| CoverageEntry {
                         jurisdiction: code,
                         channel,
                     })
             })
-            .collect()
+            .collect();
+        Ok(Coverage {
+            entries,
+            revision: view.revision,
+            stale: self.is_stale(),
+        })
     }
 }

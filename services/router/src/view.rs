@@ -16,6 +16,10 @@ type Bucket = Arc<Vec<Arc<Instrument>>>;
 pub struct View {
     /// Revision applied.
     pub revision: u64,
+    /// Which view of this process it is: set when the router publishes it,
+    /// increasing with every view (even one of an equal or lower revision,
+    /// after a resync), so caches can tell views apart.
+    pub generation: u64,
     jurisdictions: HashMap<String, Arc<Jurisdiction>>,
     instruments: HashMap<String, Arc<Instrument>>,
     /// Treaties and arrangements naming each party.
@@ -165,6 +169,11 @@ impl View {
             .unwrap_or_default();
         out.extend(self.conventions.iter().map(|i| i.as_ref()));
         out
+    }
+
+    /// The kind of an instrument, if the view has it.
+    pub fn kind_of(&self, id: &str) -> Option<InstrumentKind> {
+        self.instruments.get(id).map(|i| i.kind)
     }
 
     /// Every jurisdiction code, sorted.

@@ -331,7 +331,8 @@ pub fn route_report(c: &Comparison) -> ScenarioReport {
         notes,
         verdicts: vec![
             Verdict::at_least("route", "route/echo req/s", 0.8, rps_ratio, "x"),
-            Verdict::at_most("route", "route/echo p99", 1.5, p99_ratio, "x"),
+            Verdict::at_least("route", "route not decoded/echo req/s", 0.9, u_rps, "x"),
+            Verdict::at_most("route", "route not decoded/echo p99", 1.2, u_p99, "x"),
         ],
         data: json!({
             "in_flight": IN_FLIGHT,

@@ -30,7 +30,7 @@ const TYPES: [TreatyType; 3] = [
 ];
 
 /// A fresh, valid treaty for write number `n` of run `tag`.
-fn instrument(tag: &str, n: u64, states: &[String]) -> judicial_domain::Instrument {
+pub fn instrument(tag: &str, n: u64, states: &[String]) -> judicial_domain::Instrument {
     let mut rng = Rng::new(n + 1);
     synth::treaty(
         format!("bench-{tag}-{n}"),

@@ -37,7 +37,19 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
             )));
         }
     };
+    let view = match args.view.as_str() {
+        "full" => pb::RouteView::Full,
+        "basic" => pb::RouteView::Basic,
+        other => {
+            return Err(CliError::Usage(format!(
+                "--view {other:?}: use full or basic"
+            )));
+        }
+    };
     let request = pb::RouteRequest {
+        view: view as i32,
+        not_applicable_page_size: args.not_applicable,
+        not_applicable_page_token: args.page_token.clone().unwrap_or_default(),
         direction: direction as i32,
         counterpart: args.country.to_ascii_uppercase(),
         matter: convert::matter_to_proto(matter) as i32,
@@ -117,6 +129,23 @@ pub async fn route(ctx: &Context, args: RouteArgs) -> Result<(), CliError> {
         }
         crate::outln!("{t}");
     }
+    if answer.not_applicable_omitted > 0 {
+        let more = if answer.next_not_applicable_page_token.is_empty() {
+            "use --view full to list them".to_owned()
+        } else {
+            format!(
+                "continue with --page-token {}",
+                answer.next_not_applicable_page_token
+            )
+        };
+        crate::outln!(
+            "{}",
+            dim(&format!(
+                "{} more instruments do not apply; {more}",
+                answer.not_applicable_omitted
+            ))
+        );
+    }
     Ok(())
 }
 
@@ -126,6 +155,8 @@ fn route_json(a: &pb::RouteResponse) -> serde_json::Value {
         "on_date": output::date(&a.on_date),
         "revision": a.revision,
         "stale": a.stale,
+        "not_applicable_omitted": a.not_applicable_omitted,
+        "next_not_applicable_page_token": a.next_not_applicable_page_token,
         "channels": a.channels.iter().map(|c| json!({
             "kind": output::channel_kind(c.kind),
             "instrument": c.instrument,

@@ -261,3 +261,26 @@ proptest! {
         prop_assert!(rest.iter().all(|c| c.kind == ChannelKind::Arrangement));
     }
 }
+
+proptest! {
+    /// Every date of an interval of [`DateBoundaries`] gets the same answer:
+    /// a cache may key answers by interval instead of by date.
+    #[test]
+    fn the_answer_is_constant_within_a_date_interval(
+        world in instruments(),
+        q in route_query(),
+        offset in 0i64..20_000,
+    ) {
+        let refs: Vec<&Instrument> = world.iter().collect();
+        let boundaries = DateBoundaries::of("CN", &q.counterpart, &super::fixtures::world(), &refs);
+        let interval = boundaries.interval(q.on);
+        prop_assert!(interval.contains(q.on));
+        // Another day of the same interval, near its start or its end.
+        let span_end = interval.end.map_or(q.on.to_days() + 20_000, |e| e.to_days());
+        let span_start = interval.start.map_or(q.on.to_days() - 20_000, |s| s.to_days());
+        let other = CalendarDate::from_days(span_start + offset % (span_end - span_start));
+        prop_assert!(interval.contains(other));
+        let there = RouteQuery { on: other, ..q.clone() };
+        prop_assert_eq!(answer(&world, &there), answer(&world, &q));
+    }
+}

@@ -2528,6 +2528,17 @@ pub struct RouteRequest {
     /// state's law and the counterpart require, by topic).
     #[prost(bool, tag = "10")]
     pub include_checklist: bool,
+    /// How much of the answer to return. Unspecified is ROUTE_VIEW_FULL.
+    #[prost(enumeration = "RouteView", tag = "13")]
+    pub view: i32,
+    /// Most not-applicable entries to return: 0 means the router's default
+    /// (50 unless configured otherwise); at most 1,000.
+    #[prost(int32, tag = "11")]
+    pub not_applicable_page_size: i32,
+    /// The next_not_applicable_page_token of a previous answer to the same
+    /// query: returns the not-applicable entries after those already returned.
+    #[prost(string, tag = "12")]
+    pub not_applicable_page_token: ::prost::alloc::string::String,
 }
 /// The answer to one query.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -2535,7 +2546,10 @@ pub struct RouteResponse {
     /// Channels that apply, primary first; reciprocity is always last.
     #[prost(message, repeated, tag = "1")]
     pub channels: ::prost::alloc::vec::Vec<Channel>,
-    /// Instruments considered that do not apply, with reasons.
+    /// Instruments considered that do not apply, with reasons: the most
+    /// relevant first (instruments between the two states, then conventions),
+    /// each group by instrument id, at most one page (see
+    /// not_applicable_page_size).
     #[prost(message, repeated, tag = "2")]
     pub not_applicable: ::prost::alloc::vec::Vec<NotApplicable>,
     /// Registry revision of the view the answer was computed from.
@@ -2554,6 +2568,14 @@ pub struct RouteResponse {
     /// The counterpart code, as resolved.
     #[prost(string, tag = "7")]
     pub counterpart: ::prost::alloc::string::String,
+    /// Not-applicable instruments left out of this answer: those after this
+    /// page, or all of them with ROUTE_VIEW_BASIC.
+    #[prost(int32, tag = "8")]
+    pub not_applicable_omitted: i32,
+    /// Set when not-applicable entries remain after this page: pass it as
+    /// not_applicable_page_token with the same query to get the next page.
+    #[prost(string, tag = "9")]
+    pub next_not_applicable_page_token: ::prost::alloc::string::String,
 }
 /// A channel through which the request can travel.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -2724,6 +2746,44 @@ pub struct GetCoverageResponse {
     /// The date evaluated.
     #[prost(message, optional, tag = "4")]
     pub on_date: ::core::option::Option<Date>,
+}
+/// How much of an answer to return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum RouteView {
+    /// Not set: the same as ROUTE_VIEW_FULL.
+    Unspecified = 0,
+    /// The channels only, each with its one-line explanation: no
+    /// not-applicable entries (their number is in not_applicable_omitted) and
+    /// no explanation traces even with explain. For programs that act on the
+    /// primary channel; its size does not grow with the registry.
+    Basic = 1,
+    /// The channels, with traces when explain is set, and the not-applicable
+    /// instruments, most relevant first (instruments between the two states,
+    /// then conventions), one page at a time.
+    Full = 2,
+}
+impl RouteView {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "ROUTE_VIEW_UNSPECIFIED",
+            Self::Basic => "ROUTE_VIEW_BASIC",
+            Self::Full => "ROUTE_VIEW_FULL",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "ROUTE_VIEW_UNSPECIFIED" => Some(Self::Unspecified),
+            "ROUTE_VIEW_BASIC" => Some(Self::Basic),
+            "ROUTE_VIEW_FULL" => Some(Self::Full),
+            _ => None,
+        }
+    }
 }
 /// Which way a request travels between the home state and the counterpart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
