@@ -199,6 +199,9 @@ fn coverage(c: &Coverage) -> String {
             .collect();
         fields.push(("transmission_articles", inline_table(&items)));
     }
+    if !c.conditions.is_empty() {
+        fields.push(("conditions", list(&c.conditions)));
+    }
     inline_table(&fields)
 }
 

@@ -69,6 +69,8 @@ struct CoverageRecord {
     transmissions: Vec<Text>,
     #[serde(default)]
     transmission_articles: std::collections::BTreeMap<String, Text>,
+    #[serde(default)]
+    conditions: Vec<Text>,
 }
 
 #[derive(Deserialize)]

@@ -520,6 +520,10 @@ pub struct Coverage {
     /// The article providing for each means (`postal` → `Art. 10(a)`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub transmission_articles: BTreeMap<String, String>,
+    /// Conditions every channel under this coverage carries (UNTOC Art. 16(5):
+    /// only where the requested state takes the Convention as the legal basis).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
 }
 
 impl Coverage {
@@ -531,6 +535,7 @@ impl Coverage {
             articles: String::new(),
             transmissions: Vec::new(),
             transmission_articles: BTreeMap::new(),
+            conditions: Vec::new(),
         }
     }
 }

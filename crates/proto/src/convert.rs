@@ -267,6 +267,7 @@ pub fn instrument_to_proto(i: &Instrument) -> pb::Instrument {
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
+                conditions: c.conditions.clone(),
             })
             .collect(),
         offence_scope: i.offence_scope.clone(),
@@ -470,6 +471,7 @@ pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violation
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
+                conditions: c.conditions.clone(),
             })
         })
         .collect();

@@ -295,6 +295,7 @@ impl Converter<'_> {
             articles,
             transmissions,
             transmission_articles,
+            conditions: self.texts(&format!("{path}.conditions"), &r.conditions),
         })
     }
 

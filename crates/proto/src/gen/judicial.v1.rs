@@ -462,6 +462,9 @@ pub struct Coverage {
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
+    /// Conditions every channel under this coverage carries.
+    #[prost(string, repeated, tag = "6")]
+    pub conditions: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
 }
 /// A treaty, convention or arrangement, with its parties and what it covers.
 #[derive(Clone, PartialEq, ::prost::Message)]
