@@ -501,3 +501,42 @@ fn every_convention_states_its_party_list_completeness() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Issue 16, "Done when", on the bundled data: for every (counterpart,
+    /// matter, assistance, date) the primary channel is never reciprocity
+    /// while a certain convention or treaty applies, and a convention is never
+    /// "not a party" for a state absent only because its list is partial.
+    #[test]
+    fn bundled_partial_lists_never_make_a_non_party(
+        idx in 0usize..250,
+        m in proptest::sample::select(judicial_domain::Matter::ALL.to_vec()),
+        a in proptest::sample::select(judicial_domain::Assistance::ALL.to_vec()),
+        y in 1985i32..2030, mo in 1u8..=12, d in 1u8..=28,
+    ) {
+        use judicial_domain::routing::{NotApplicableReason, RouteQuery, route};
+        let jurisdictions: HashMap<_, _> = builtin().into_iter().map(|j| (j.code.clone(), j)).collect();
+        let codes: Vec<&String> = jurisdictions.keys().filter(|c| c.as_str() != HOME).collect();
+        let mut codes = codes;
+        codes.sort();
+        let c = codes[idx % codes.len()].clone();
+        let on = judicial_domain::CalendarDate::new(y, mo, d).unwrap();
+        let refs: Vec<&Instrument> = bundled().instruments.iter().collect();
+        let answer = route(HOME, &jurisdictions, &refs, &RouteQuery::new(c.clone(), m, a, on)).unwrap();
+        if answer.channels.iter().any(|ch| ch.instrument_id.is_some() && ch.uncertain.is_none()) {
+            proptest::prop_assert_ne!(answer.channels[0].kind, judicial_domain::ChannelKind::Reciprocity);
+        }
+        for n in &answer.not_applicable {
+            if n.code == NotApplicableReason::NotAParty {
+                let inst = bundled().instrument(&n.instrument_id).unwrap();
+                if inst.kind == InstrumentKind::MultilateralConvention {
+                    proptest::prop_assert!(
+                        inst.party_list.as_ref().is_some_and(|l| l.complete_on(on)),
+                        "{c} {}: {}", n.instrument_id, n.reason
+                    );
+                }
+            }
+        }
+    }
+}
