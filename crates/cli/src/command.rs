@@ -2,6 +2,7 @@
 
 mod admin;
 mod dev;
+mod offences;
 mod route;
 mod stream;
 
@@ -31,6 +32,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Health(args) => admin::health(&ctx, args).await,
         Command::Watch(args) => stream::watch(&ctx, args).await,
         Command::Subscribe(args) => stream::subscribe(&ctx, args).await,
+        Command::Offences => {
+            offences::run(ctx.json);
+            Ok(())
+        }
         Command::Certs(crate::cli::CertsCommand::Init { dir }) => {
             let files = judicial_server::certs::init(&dir).map_err(CliError::Local)?;
             for f in &files {
