@@ -170,13 +170,13 @@ pub enum InEffect {
 impl Reservation {
     /// Whom it binds, derived when the record does not say.
     pub fn binds(&self) -> Binds {
-        self.binds.unwrap_or_else(|| {
+        let derived =
             if !self.excluded_transmissions.is_empty() && self.excluded_assistances.is_empty() {
                 Binds::RequestsToDeclaringState
             } else {
                 Binds::Both
-            }
-        })
+            };
+        self.binds.unwrap_or(derived)
     }
 
     /// Whether it has effect on `on` (from `effective_from` through `effective_until`).
