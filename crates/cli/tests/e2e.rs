@@ -198,7 +198,7 @@ fn route_stats_and_exit_codes_against_the_dev_suite() {
             again["updated"].as_i64(),
             again["unchanged"].as_i64()
         ),
-        (Some(0), Some(0), Some(160))
+        (Some(0), Some(0), Some(165))
     );
 }
 
@@ -239,7 +239,7 @@ fn dev_shuts_down_cleanly_on_sigint() {
             .instruments
             .contains_key("cn-de-civil-2031")
     );
-    assert_eq!(registry.state().instruments.len(), 161);
+    assert_eq!(registry.state().instruments.len(), 166);
     sled::open(dev.dir.path().join("notifier")).expect("the notifier's store reopens");
 }
 
