@@ -260,6 +260,12 @@ async fn conventions_apply_pairwise_and_respect_reservations() {
             ..Default::default()
         }],
         sources: vec!["test".into()],
+        // Review finding 1: "not a party" needs a list known complete on the date.
+        party_list: Some(pb::PartyList {
+            complete_as_of: date(2024, 3, 21),
+            sources: vec!["test".into()],
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let rev = create(&mut reg, convention).await;
