@@ -105,6 +105,8 @@ pub enum Command {
     Changes(ChangesArgs),
     /// Check a service's gRPC health; exits 0 when SERVING.
     Health(HealthArgs),
+    /// The offence words `route --offence` accepts, with what each covers (offline).
+    Offences,
     /// Development certificates for mTLS.
     #[command(subcommand)]
     Certs(CertsCommand),

@@ -5,6 +5,7 @@ mod backup;
 mod checklist;
 mod dataset;
 mod dev;
+mod offences;
 mod route;
 mod stream;
 
@@ -40,6 +41,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Subscribe(args) => stream::subscribe(&ctx, args).await,
         Command::Dataset(crate::cli::DatasetCommand::Report(args)) => {
             dataset::report(&ctx, args).await
+        }
+        Command::Offences => {
+            offences::run(ctx.json);
+            Ok(())
         }
         Command::Certs(crate::cli::CertsCommand::Init { dir }) => {
             let files = judicial_server::certs::init(&dir).map_err(CliError::Local)?;

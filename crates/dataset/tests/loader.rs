@@ -3,8 +3,9 @@
 
 use judicial_dataset::{Dataset, LoadError, bundled, load_path, parse, to_toml};
 use judicial_domain::{
-    Assistance, CentralAuthority, Coverage, Instrument, InstrumentKind, Jurisdiction,
-    JurisdictionKind, Matter, PartialDate, Party, Reservation, TreatyType,
+    Acceptance, Assistance, Binds, CentralAuthority, Coverage, Instrument, InstrumentKind,
+    Jurisdiction, JurisdictionKind, Matter, PartialDate, Party, Reservation, StatementKind,
+    TreatyType,
 };
 use proptest::prelude::*;
 
@@ -315,7 +316,22 @@ fn treaty() -> impl Strategy<Value = Instrument> {
                         text: String::new(),
                         excluded_assistances: vec![Assistance::ServiceOfDocuments],
                         excluded_transmissions: vec!["postal".into()],
+                        kind: Some(StatementKind::Objection),
+                        binds: Some(Binds::RequestsToDeclaringState),
+                        effective_from: PartialDate::parse("1992-01-01"),
+                        sources: vec!["s\"1".into()],
+                        regions: vec!["CN".into()],
+                        ..Reservation::default()
                     });
+                    cn.acceptances.push(Acceptance {
+                        by: "DE".into(),
+                        deposited: Some(signed),
+                        territories: vec![],
+                        sources: vec!["src".into()],
+                        ..Acceptance::default()
+                    });
+                    cn.statements_recorded = vec!["Art. 10".into()];
+                    cn.sources = vec!["party source".into()];
                     cn.extended_to = vec!["HK".into()];
                 }
                 let fr = Party {
@@ -333,6 +349,14 @@ fn treaty() -> impl Strategy<Value = Instrument> {
                     Party {
                         jurisdiction: "FR".into(),
                         extended_to: Vec::new(),
+                        reservations: fr
+                            .reservations
+                            .iter()
+                            .map(|r| Reservation {
+                                regions: vec!["FR".into()],
+                                ..r.clone()
+                            })
+                            .collect(),
                         ..fr
                     },
                 ];
@@ -357,5 +381,87 @@ proptest! {
         let text = to_toml(&dataset);
         let back = parse("round.toml", &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(back, dataset);
+    }
+}
+
+/// A small convention file for the issue 16 "Bad input" checks.
+const CONVENTION: &str = r#"[[instruments]]
+id = "hague-evidence-test"
+kind = "multilateral_convention"
+title = "Evidence"
+offence_scope = []
+sources = ["s"]
+coverage = [
+  { matter = "civil_commercial", assistance = "taking_of_evidence" },
+]
+
+[instruments.party_list]
+complete_as_of = "2023-01-19"
+sources = ["facts README"]
+
+[[instruments.parties]]
+jurisdiction = "CN"
+ratified = "1997-12-08"
+entry_into_force = "1998-02-06"
+accession_requires_acceptance = true
+acceptances = [
+  { by = "DE", effective = "1998-07-06", sources = ["BGBl"] },
+]
+reservations = [
+  { article = "Art. 23", kind = "declaration", effective_from = "1998-02-06", sources = ["HCCH"] },
+]
+
+[[instruments.parties]]
+jurisdiction = "DE"
+entry_into_force = "1979-06-26"
+"#;
+
+#[test]
+fn issue_16_bad_input_is_reported_with_file_line_and_field() {
+    assert!(
+        parse("conv.toml", CONVENTION).is_ok(),
+        "{:?}",
+        parse("conv.toml", CONVENTION).err()
+    );
+    let cases = [
+        (
+            CONVENTION.replacen("by = \"DE\"", "by = \"XX\"", 1),
+            "bad.toml:21: instruments[0].parties[0].acceptances[0].by: instrument hague-evidence-test: acceptance by unknown jurisdiction \"XX\"",
+        ),
+        (
+            CONVENTION.replacen(
+                "effective = \"1998-07-06\"",
+                "effective = \"1990-01-01\"",
+                1,
+            ),
+            "bad.toml:21: instruments[0].parties[0].acceptances[0].effective: instrument hague-evidence-test: acceptance by DE effective 1990-01-01 precedes CN's accession 1997-12-08",
+        ),
+        (
+            CONVENTION.replacen(
+                "sources = [\"HCCH\"] }",
+                "effective_until = \"1990\", sources = [\"HCCH\"] }",
+                1,
+            ),
+            "bad.toml:24: instruments[0].parties[0].reservations[0].effective_until: instrument hague-evidence-test: CN's statement under Art. 23 ends 1990 before it starts 1998-02-06",
+        ),
+        (
+            CONVENTION.replacen("jurisdiction = \"DE\"", "jurisdiction = \"FR\"", 1),
+            "bad.toml:12: instruments[0].party_list.complete_as_of: instrument hague-evidence-test: the party list is marked complete as of 2023-01-19 but lacks DE, which parties[0].acceptances[0] shows as a party",
+        ),
+        (
+            CONVENTION.replacen("offence_scope = []", "offence_scope = [\"jaywalking\"]", 1),
+            "bad.toml:5: instruments[0].offence_scope[0]: unknown offence \"jaywalking\"; known offences: organized_crime",
+        ),
+        (
+            CONVENTION.replacen("kind = \"declaration\"", "kind = \"wish\"", 1),
+            "bad.toml:24: instruments[0].parties[0].reservations[0].kind: unknown statement kind \"wish\"",
+        ),
+    ];
+    for (text, want) in cases {
+        let got = problems(&text);
+        assert!(
+            got.iter().any(|g| g.starts_with(want)),
+            "want {want}\n got {got:?}"
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod date;
 pub mod instrument;
 pub mod jurisdiction;
+pub mod offence;
 pub mod requirement;
 pub mod routing;
 pub mod status;
@@ -15,7 +16,10 @@ pub mod validation;
 pub mod vocabulary;
 
 pub use date::{CalendarDate, PartialDate};
-pub use instrument::{CentralAuthority, Coverage, Instrument, Party, Reservation};
+pub use instrument::{
+    Acceptance, Binds, CentralAuthority, Coverage, Extension, InEffect, Instrument, Party,
+    PartyList, Reservation, Statement, StatementKind,
+};
 pub use jurisdiction::{Jurisdiction, JurisdictionKind};
 pub use requirement::{Requirement, RequirementDirection, Topic};
 pub use routing::{

@@ -203,6 +203,9 @@ pub enum RouteError {
     /// The counterpart is the home state itself.
     #[error("counterpart {0} is the home state")]
     CounterpartIsHome(String),
+    /// The offence is not a word of the offence vocabulary (`crate::offence`).
+    #[error("unknown offence {0:?}; known offences: {1}")]
+    UnknownOffence(String, String),
 }
 
 /// Returns the channels through which `home` cooperates with the query's
@@ -236,7 +239,18 @@ pub fn route(
     offers.sort_by(|a, b| a.order.cmp(&b.order));
     not_applicable.sort_by(|a, b| a.instrument_id.cmp(&b.instrument_id));
     let mut channels: Vec<Channel> = offers.into_iter().map(|o| o.channel).collect();
-    let fallback = reciprocity::fallback(&ctx, !channels.is_empty());
+    let mut fallback = reciprocity::fallback(&ctx, !channels.is_empty());
+    // A convention whose party list does not name the counterpart may apply
+    // (issue 16 item 3): the fallback says so.
+    for c in &channels {
+        if let Some(u) = c.uncertain.as_deref()
+            && u.contains("participation is not recorded")
+        {
+            fallback
+                .conditions
+                .push(format!("a convention may apply: {} ({u})", c.title));
+        }
+    }
     channels.push(fallback);
     Ok(RouteAnswer {
         channels,
@@ -245,7 +259,10 @@ pub fn route(
 }
 
 /// Returns the primary channel only: the first that [`route`] returns (the
-/// fallback when nothing else applies).
+/// fallback when nothing else applies). "Primary" means the first channel the
+/// recorded dates *prove* available: a certain convention comes before a
+/// bilateral treaty whose entry into force is uncertain, although that
+/// treaty, if in force, takes precedence (its conditions say so).
 pub fn primary(
     home: &str,
     jurisdictions: &dyn JurisdictionLookup,
@@ -305,13 +322,23 @@ impl<'a> Context<'a> {
                 _ => Place::State,
             }
         };
+        let offence = match query.offence.as_deref().and_then(token) {
+            Some(word) => Some(
+                crate::offence::canonical(&word)
+                    .ok_or_else(|| {
+                        RouteError::UnknownOffence(word.clone(), crate::offence::known_words())
+                    })?
+                    .to_owned(),
+            ),
+            None => None,
+        };
         Ok(Self {
             home,
             counterpart,
             place,
             jurisdictions,
             query,
-            offence: query.offence.as_deref().and_then(token),
+            offence,
             transmission: query.transmission.as_deref().and_then(token),
         })
     }

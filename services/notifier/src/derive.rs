@@ -41,6 +41,7 @@ const FIELDS: &[&str] = &[
     "sources",
     "notes",
     "requirements",
+    "party_list",
 ];
 
 /// (counterpart, matter, assistance) → the resources that touched it.
@@ -310,6 +311,7 @@ pub fn changed_fields(old: &Instrument, new: &Instrument) -> Vec<&'static str> {
             "sources" => old.sources != new.sources,
             "notes" => old.notes != new.notes,
             "requirements" => old.requirements != new.requirements,
+            "party_list" => old.party_list != new.party_list,
             _ => false,
         })
         .collect()

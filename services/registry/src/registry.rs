@@ -47,6 +47,7 @@ pub const UPDATABLE_FIELDS: &[&str] = &[
     "sources",
     "notes",
     "requirements",
+    "party_list",
 ];
 
 /// The registry: a store plus the rules for writing it.
@@ -283,6 +284,7 @@ impl Registry {
                     "sources" => merged.sources = patch.sources.clone(),
                     "notes" => merged.notes = patch.notes.clone(),
                     "requirements" => merged.requirements = patch.requirements.clone(),
+                    "party_list" => merged.party_list = patch.party_list.clone(),
                     _ => {}
                 }
             }

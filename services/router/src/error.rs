@@ -53,6 +53,11 @@ fn status(e: RouterError, prefix: &str, message: String) -> Status {
             v.add(format!("{prefix}counterpart"), message);
             invalid_argument(&v)
         }
+        RouterError::Route(RouteError::UnknownOffence(..)) => {
+            let mut v = Violations::default();
+            v.add(format!("{prefix}offence"), message);
+            invalid_argument(&v)
+        }
         RouterError::NotCaughtUp { .. } => with_reason(Code::Unavailable, message, "NOT_CAUGHT_UP"),
         RouterError::NotSynced => with_reason(Code::Unavailable, message, "NOT_SYNCED"),
         RouterError::InBatch { index, source } => {

@@ -257,8 +257,15 @@ async fn conventions_apply_pairwise_and_respect_reservations() {
             assistance: SERVICE as i32,
             articles: "Arts 2-6".into(),
             transmissions: vec!["central_authority".into(), "postal".into()],
+            ..Default::default()
         }],
         sources: vec!["test".into()],
+        // Review finding 1: "not a party" needs a list known complete on the date.
+        party_list: Some(pb::PartyList {
+            complete_as_of: date(2024, 3, 21),
+            sources: vec!["test".into()],
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let rev = create(&mut reg, convention).await;

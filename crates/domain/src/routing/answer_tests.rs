@@ -55,16 +55,24 @@ fn reasons_carry_dates_and_coverage() {
     );
     assert_eq!(
         find(&gb, "hague-service-1965").reason,
-        "GB is not a recorded party"
+        // review finding 1: not a party only because the list is complete on the date.
+        "GB is not a party (the party list is complete as of 2024-03-21)"
     );
     let de = ask_with(
         &instruments,
         &query("DE", CivilCommercial, TakingOfEvidence, "2024-01-01"),
     );
-    assert!(
-        find(&de, "hague-evidence-1970")
-            .reason
-            .contains("DE is not recorded as accepting")
+    // review finding 2: offered as uncertain, saying what is unknown.
+    let c = de
+        .channels
+        .iter()
+        .find(|c| c.instrument_id.as_deref() == Some("hague-evidence-1970"))
+        .unwrap();
+    assert_eq!(
+        c.uncertain.as_deref(),
+        Some(
+            "CN's accession needs acceptance and DE's acceptance is not recorded (unknown, not refused)"
+        )
     );
     let hk = ask_with(
         &instruments,
@@ -85,7 +93,8 @@ fn reasons_carry_dates_and_coverage() {
     let narcotics = ask_with(&instruments, &narcotics);
     assert_eq!(
         find(&narcotics, "uncac-2003").reason,
-        "covers only offences of corruption; not narcotics"
+        // The offence vocabulary (issue 16 item 4): `narcotics` is an alias of drug_trafficking.
+        "covers only offences of corruption; not drug_trafficking"
     );
 }
 
@@ -283,4 +292,22 @@ fn explain_traces_statuses_and_reservations() {
     let reciprocity = &answer.channels[2].explanation;
     assert!(reciprocity.starts_with("Fallback:"));
     assert!(reciprocity.contains("China's rules"), "{reciprocity}");
+}
+
+// Issue 16 item 4: an offence outside the vocabulary is refused, naming the known words.
+#[test]
+fn an_unknown_offence_is_an_error_listing_the_known_ones() {
+    let mut q = query("FR", Criminal, Extradition, "2024-01-01");
+    q.offence = Some("jaywalking".into());
+    let jurisdictions = world();
+    let instruments = all();
+    let refs: Vec<&Instrument> = instruments.iter().collect();
+    let err = route("CN", &jurisdictions, &refs, &q).unwrap_err();
+    match err {
+        RouteError::UnknownOffence(word, known) => {
+            assert_eq!(word, "jaywalking");
+            assert!(known.contains("corruption") && known.contains("drug_trafficking"));
+        }
+        other => panic!("{other:?}"),
+    }
 }

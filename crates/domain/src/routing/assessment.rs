@@ -1,6 +1,7 @@
 //! Whether one instrument applies to a query, and if not, why.
 
-use crate::instrument::{Instrument, Party, Reservation};
+use crate::date::PartialDate;
+use crate::instrument::{InEffect, Instrument, Party, Reservation, StatementKind, canonical_means};
 use crate::status::Status;
 use crate::vocabulary::{Assistance, ChannelKind, InstrumentKind};
 
@@ -47,15 +48,29 @@ pub(super) fn assess(inst: &Instrument, ctx: &Context<'_>) -> Assessment {
                 ),
             ),
             Position::Absent if covered && kind == InstrumentKind::MultilateralConvention => {
-                not_applicable(
-                    inst,
-                    NotApplicableReason::NotAParty,
-                    format!("{} is not a recorded party", ctx.counterpart),
-                )
+                unlisted(inst, ctx, home)
             }
             Position::NotExtended(_) | Position::Absent => Assessment::Ignored,
         },
     }
+}
+
+/// A convention whose party list does not name the counterpart (review
+/// finding 1): not a party only when the list is known complete on the date;
+/// otherwise an uncertain channel saying what is unknown.
+fn unlisted(inst: &Instrument, ctx: &Context<'_>, home: &Party) -> Assessment {
+    let list = inst.party_list.clone().unwrap_or_default();
+    let c = ctx.counterpart;
+    if list.complete_on(ctx.query.on) {
+        return not_applicable(
+            inst,
+            NotApplicableReason::NotAParty,
+            format!("{c} is not a party ({})", list.describe()),
+        );
+    }
+    let note = format!("{c}'s participation is not recorded; {}", list.describe());
+    let other = Party::new(c);
+    applicable_with(inst, ctx, home, &other, None, Some(note))
 }
 
 /// An instrument the home state is not a party to is ignored, except an
@@ -168,8 +183,35 @@ fn applicable(
     other: &Party,
     via: Option<&str>,
 ) -> Assessment {
+    applicable_with(inst, ctx, home, other, via, None)
+}
+
+/// [`applicable`], with `unlisted` set when the counterpart is absent from a
+/// party list not known complete: its status is then unknown, not "not in force".
+fn applicable_with(
+    inst: &Instrument,
+    ctx: &Context<'_>,
+    home: &Party,
+    other: &Party,
+    via: Option<&str>,
+    unlisted: Option<String>,
+) -> Assessment {
     use NotApplicableReason as R;
     let q = ctx.query;
+    // A region reached by extension keeps its own dates when recorded (review finding 20).
+    let region_party;
+    let extension = via.and_then(|r| other.extension(r));
+    let other = match extension.and_then(|e| e.effective_from.map(|d| (e, d))) {
+        Some((e, from)) => {
+            region_party = Party {
+                entry_into_force: Some(from),
+                termination_effective: e.effective_until.or(other.termination_effective),
+                ..other.clone()
+            };
+            &region_party
+        }
+        None => other,
+    };
     let Some(coverage) = inst.covers(q.matter, q.assistance) else {
         return not_applicable(
             inst,
@@ -179,7 +221,10 @@ fn applicable(
     };
 
     let home_status = Status::of_party(home, q.on);
-    let other_status = Status::of_party(other, q.on);
+    let other_status = match &unlisted {
+        Some(note) => Status::Uncertain(note.clone()),
+        None => convention_status(inst, other, q.on),
+    };
     let pair = Status::between(home_status.clone(), other_status.clone());
     if !pair.is_offerable() {
         // `between` returns the worse status; name the party it came from
@@ -200,17 +245,52 @@ fn applicable(
         return not_applicable(inst, explanation::status_code(&pair), reason);
     }
 
-    let acceptance = match acceptance(home, other) {
-        Ok(note) => note,
-        Err(reason) => return not_applicable(inst, R::AccessionNotAccepted, reason),
+    let mut acceptance_uncertain = None;
+    let mut acceptance_effect = None;
+    let acceptance = if unlisted.is_some() {
+        None
+    } else {
+        match acceptance(home, other, ctx) {
+            Acceptance::NotNeeded => None,
+            Acceptance::Accepted { note, effect } => {
+                if let Some((d, _)) = effect {
+                    if d.earliest() > q.on {
+                        return not_applicable(
+                            inst,
+                            R::NotYetInForce,
+                            format!("{note}; in force between them only from {}", d.describe()),
+                        );
+                    }
+                    if d.latest() > q.on {
+                        acceptance_uncertain =
+                            Some(format!("{note}; it takes effect {}", d.describe()));
+                    }
+                }
+                acceptance_effect = effect.map(|(d, _)| d);
+                Some(note)
+            }
+            Acceptance::Unknown(note) => {
+                acceptance_uncertain = Some(note.clone());
+                Some(note)
+            }
+            Acceptance::Refused(reason) => {
+                return not_applicable(inst, R::AccessionNotAccepted, reason);
+            }
+        }
     };
 
     let mut conditions = Vec::new();
+    conditions.extend(coverage.conditions.iter().cloned());
     let offence = ctx.offence.as_deref();
+    let scope_words: Vec<&str> = inst
+        .offence_scope
+        .iter()
+        .map(|s| crate::offence::canonical(s).unwrap_or(s.as_str()))
+        .collect();
     if !inst.offence_scope.is_empty() {
-        let scope = inst.offence_scope.join(", ");
+        let scope = scope_words.join(", ");
         match offence {
-            Some(o) if !inst.offence_scope.iter().any(|s| s == o) => {
+            Some(o) if !scope_words.contains(&o) => {
                 return not_applicable(
                     inst,
                     R::OffenceOutOfScope,
@@ -222,15 +302,12 @@ fn applicable(
         }
     }
 
-    // The requested state's reservations first: when the home state
-    // requests, that is the counterpart.
-    let sides = [other, home];
-    let reservations = || {
-        sides
-            .into_iter()
-            .flat_map(|p| p.reservations.iter().map(move |r| (p, r)))
-    };
-    let excluding: Vec<String> = reservations()
+    // The statements that bind this request (review findings 5, 13): in
+    // effect on the date, in the territory concerned, and binding requests
+    // in the query's direction. The requested state's first.
+    let statements = binding_statements(ctx, home, other, via);
+    let excluding: Vec<String> = statements
+        .iter()
         .filter(|(_, r)| r.excluded_assistances.contains(&q.assistance))
         .map(|(p, r)| {
             format!(
@@ -249,22 +326,103 @@ fn applicable(
     } else {
         "transmission"
     };
-    // Objections to a means of transmission bind requests sent to the
-    // objecting state only (see `Direction`).
-    let objecting: &[&Party] = match q.direction {
+    let excluded: Vec<(&Party, &Reservation, &str)> = statements
+        .iter()
+        .flat_map(|(p, r)| {
+            r.excluded_transmissions
+                .iter()
+                .flat_map(|t| canonical_means(t))
+                .map(move |t| (*p, *r, t))
+        })
+        .collect();
+    let offered: Vec<&str> = coverage
+        .transmissions
+        .iter()
+        .flat_map(|t| canonical_means(t))
+        .collect();
+    let mut allowed: Vec<&str> = offered
+        .iter()
+        .copied()
+        .filter(|t| !excluded.iter().any(|(_, _, x)| x == t))
+        .collect();
+    allowed.dedup();
+    let mut exclusions: Vec<String> = Vec::new();
+    for (p, r, t) in &excluded {
+        let line = format!(
+            "no {means} by {t} ({} objects{})",
+            p.jurisdiction,
+            explanation::under(r)
+        );
+        if !exclusions.contains(&line) {
+            exclusions.push(line);
+        }
+    }
+    if !coverage.transmissions.is_empty() && allowed.is_empty() {
+        return not_applicable(
+            inst,
+            R::Reservation,
+            format!(
+                "every recorded means of transmission is excluded: {}",
+                exclusions.join("; ")
+            ),
+        );
+    }
+    // Means governed by an article under which the requested state's
+    // statements are not recorded are not listed as available (finding 5).
+    let requested: &[&Party] = match q.direction {
         Direction::Both => &[other, home],
         Direction::Outgoing => &[other],
         Direction::Incoming => &[home],
     };
-    let objections_of = || {
-        objecting
-            .iter()
-            .copied()
-            .flat_map(|p| p.reservations.iter().map(move |r| (p, r)))
+    let mut unrecorded: Vec<(String, Vec<String>)> = Vec::new();
+    if unlisted.is_none() {
+        allowed.retain(|t| {
+            let Some(article) = coverage.transmission_articles.get(*t) else {
+                return true;
+            };
+            if *t == "central_authority" || *t == "letter_of_request" {
+                return true;
+            }
+            let missing: Vec<&&Party> = requested
+                .iter()
+                .filter(|p| !p.statements_recorded_for(article))
+                .collect();
+            if missing.is_empty() {
+                return true;
+            }
+            for p in missing {
+                let who = ctx.name(&p.jurisdiction).to_owned();
+                let entry = format!("{t} ({article})");
+                match unrecorded.iter_mut().find(|(w, _)| *w == who) {
+                    Some((_, list)) => list.push(entry),
+                    None => unrecorded.push((who, vec![entry])),
+                }
+            }
+            false
+        });
+    }
+    let transmission = if allowed.is_empty() {
+        default_transmission(inst.kind).to_owned()
+    } else {
+        allowed.join(", ")
     };
+    conditions.extend(exclusions);
+    for (who, list) in unrecorded {
+        conditions.push(format!(
+            "{}: subject to {who}'s declarations, not recorded",
+            list.join(", ")
+        ));
+    }
     if let Some(t) = ctx.transmission.as_deref() {
-        let objections: Vec<String> = objections_of()
-            .filter(|(_, r)| r.excluded_transmissions.iter().any(|x| x == t))
+        let wanted = canonical_means(t);
+        let objections: Vec<String> = statements
+            .iter()
+            .filter(|(_, r)| {
+                r.excluded_transmissions
+                    .iter()
+                    .flat_map(|x| canonical_means(x))
+                    .any(|x| wanted.contains(&x))
+            })
             .map(|(p, r)| {
                 format!(
                     "{} objects{} to {t} {means}",
@@ -276,58 +434,19 @@ fn applicable(
         if !objections.is_empty() {
             return not_applicable(inst, R::Reservation, objections.join("; "));
         }
+        if !coverage.transmissions.is_empty() && !wanted.iter().any(|w| offered.contains(w)) {
+            conditions.push(format!(
+                "{t} is not a recorded means of transmission under this instrument"
+            ));
+        }
     }
-
-    let excluded: Vec<(&Party, &Reservation, &str)> = objections_of()
-        .flat_map(|(p, r)| {
-            r.excluded_transmissions
-                .iter()
-                .map(move |t| (p, r, t.as_str()))
-        })
-        .collect();
-    let allowed: Vec<&str> = coverage
-        .transmissions
-        .iter()
-        .map(String::as_str)
-        .filter(|t| !excluded.iter().any(|(_, _, x)| x == t))
-        .collect();
-    let exclusions: Vec<String> = excluded
-        .iter()
-        .map(|(p, r, t)| {
-            format!(
-                "no {means} by {t} ({} objects{})",
-                p.jurisdiction,
-                explanation::under(r)
-            )
-        })
-        .collect();
-    if !coverage.transmissions.is_empty() && allowed.is_empty() {
-        return not_applicable(
-            inst,
-            R::Reservation,
-            format!(
-                "every recorded means of transmission is excluded: {}",
-                exclusions.join("; ")
-            ),
-        );
-    }
-    let transmission = if allowed.is_empty() {
-        default_transmission(inst.kind).to_owned()
-    } else {
-        allowed.join(", ")
-    };
-    conditions.extend(exclusions);
-    if let Some(t) = ctx.transmission.as_deref()
-        && !coverage.transmissions.is_empty()
-        && !coverage.transmissions.iter().any(|x| x == t)
-    {
-        conditions.push(format!(
-            "{t} is not a recorded means of transmission under this instrument"
-        ));
-    }
-    // Declarations that exclude nothing still bind (languages, time limits).
-    for (p, r) in reservations() {
+    // Statements that exclude nothing still bind (languages, time limits).
+    for (p, r) in &statements {
         if r.excluded_assistances.is_empty() && r.excluded_transmissions.is_empty() {
+            if matches!(r.kind, Some(StatementKind::Withdrawal)) {
+                continue;
+            }
+            let kind = r.kind.map_or("declaration", |k| k.as_str());
             let article = if r.article.is_empty() {
                 String::new()
             } else {
@@ -338,19 +457,48 @@ fn applicable(
             } else {
                 format!(": {}", r.text)
             };
-            conditions.push(format!("{} declaration{article}{text}", p.jurisdiction));
+            conditions.push(format!("{} {kind}{article}{text}", p.jurisdiction));
         }
     }
     if let Some(region) = via {
-        conditions.push(format!(
-            "applies to {region} through {}'s extension; {}'s dates and declarations are assumed for {region}",
-            other.jurisdiction, other.jurisdiction
-        ));
+        conditions.push(match extension.and_then(|e| e.effective_from) {
+            Some(from) => format!(
+                "applies to {region} through {}'s extension, from {}; {}'s declarations apply to {region} only where they say so",
+                other.jurisdiction,
+                from.describe(),
+                other.jurisdiction
+            ),
+            None => format!(
+                "applies to {region} through {}'s extension; {}'s dates are assumed for {region}, and its declarations apply there only where they say so",
+                other.jurisdiction, other.jurisdiction
+            ),
+        });
+    }
+    if inst.kind == InstrumentKind::BilateralTreaty && matches!(pair, Status::Uncertain(_)) {
+        // Review finding 19.
+        conditions.push(
+            "if it is in force, this treaty is the more specific instrument and takes precedence over a convention offered before it; the order rests only on what the recorded dates prove"
+                .to_owned(),
+        );
     }
 
-    let uncertain = matches!(pair, Status::Uncertain(_))
+    let mut uncertain = matches!(pair, Status::Uncertain(_))
         .then(|| explanation::uncertainty(inst.kind, (home, &home_status), (other, &other_status)));
+    if let Some(a) = acceptance_uncertain {
+        uncertain = Some(match uncertain {
+            Some(u) => format!("{u}; {a}"),
+            None => a,
+        });
+    }
     let mut summary = explanation::summary(inst, ctx, home, other, via, uncertain.as_deref());
+    if let Some(d) = acceptance_effect
+        && uncertain.is_none()
+    {
+        summary.push_str(&format!(
+            " (between them from {}, the acceptance's effect)",
+            d.describe()
+        ));
+    }
     if q.explain {
         let trace = Trace {
             inst,
@@ -374,11 +522,18 @@ fn applicable(
             .authority_for(q.matter, q.assistance)
             .map(|a| a.name.clone())
             .unwrap_or_else(|| reciprocity::default_authority(ctx, inst.kind)),
-        foreign_authority: via
-            .is_none()
-            .then(|| other.authority_for(q.matter, q.assistance))
-            .flatten()
-            .map_or_else(|| "not recorded".to_owned(), |a| a.name.clone()),
+        foreign_authority: match (via, extension) {
+            (None, _) => other
+                .authority_for(q.matter, q.assistance)
+                .map(|a| a.name.clone()),
+            (Some(_), Some(e)) => e
+                .central_authorities
+                .iter()
+                .find(|a| a.serves(q.matter, q.assistance))
+                .map(|a| a.name.clone()),
+            (Some(_), None) => None,
+        }
+        .unwrap_or_else(|| "not recorded".to_owned()),
         transmission,
         conditions,
         explanation: summary,
@@ -388,39 +543,167 @@ fn applicable(
     Assessment::Offered(Offer { channel, order })
 }
 
+/// What the record says about acceptance of accessions between two parties.
+enum Acceptance {
+    /// Neither party's accession needs acceptance.
+    NotNeeded,
+    /// An acceptance is recorded; `effect` is its day of effect, if known.
+    Accepted {
+        note: String,
+        effect: Option<(PartialDate, bool)>,
+    },
+    /// Nothing is recorded either way: unknown, not refused (review finding 2).
+    Unknown(String),
+    /// An objection to the accession is recorded.
+    Refused(String),
+}
+
 /// Whether accessions that need acceptance count between the two parties.
 /// A lone accession counts once the other party accepted it; when both
 /// acceded, an acceptance either way establishes the relation (Hague
-/// Evidence Art. 39(4): in force between the acceding state and the state
-/// that declared acceptance). Ok carries a note for the trace.
-fn acceptance(home: &Party, other: &Party) -> Result<Option<String>, String> {
+/// Evidence Art. 39(4)), from its effect (Art. 39(5): the 60th day after the
+/// deposit, computed when only the deposit is known). An acceptance limited
+/// to regions of the accepting state does not establish the relation for the
+/// rest of it: uncertain.
+fn acceptance(home: &Party, other: &Party, ctx: &Context<'_>) -> Acceptance {
     let (h, o) = (home.jurisdiction.as_str(), other.jurisdiction.as_str());
-    let o_accepted_h = home.accepted_by.iter().any(|x| x == o);
-    let h_accepted_o = other.accepted_by.iter().any(|x| x == h);
-    match (
-        home.accession_requires_acceptance,
-        other.accession_requires_acceptance,
-    ) {
-        (false, false) => Ok(None),
-        (true, false) if o_accepted_h => Ok(Some(format!("{o} accepted {h}'s accession"))),
-        (true, false) => Err(format!(
-            "{h}'s accession needs acceptance and {o} is not recorded as accepting it"
-        )),
-        (false, true) if h_accepted_o => Ok(Some(format!("{h} accepted {o}'s accession"))),
-        (false, true) => Err(format!(
-            "{o}'s accession needs acceptance and {h} is not recorded as accepting it"
-        )),
-        (true, true) if o_accepted_h || h_accepted_o => Ok(Some(format!(
-            "both acceded; the relation rests on {}",
-            if o_accepted_h {
-                format!("{o}'s acceptance of {h}'s accession")
-            } else {
-                format!("{h}'s acceptance of {o}'s accession")
+    fn refused<'a>(
+        objector: &'a Party,
+        acceding: &str,
+        ctx: &Context<'_>,
+    ) -> Option<&'a Reservation> {
+        objector.reservations.iter().find(|r| {
+            r.kind == Some(StatementKind::Objection)
+                && r.objects_to.iter().any(|x| x == acceding)
+                && r.in_effect(ctx.query.on) != InEffect::No
+        })
+    }
+    // (acceding, accepting) pairs that matter.
+    let mut pairs: Vec<(&Party, &Party)> = Vec::new();
+    if home.accession_requires_acceptance {
+        pairs.push((home, other));
+    }
+    if other.accession_requires_acceptance {
+        pairs.push((other, home));
+    }
+    if pairs.is_empty() {
+        return Acceptance::NotNeeded;
+    }
+    let mut partial = Vec::new();
+    for (acceding, accepting) in &pairs {
+        if let Some(a) = acceding.acceptance_by(&accepting.jurisdiction) {
+            let who = format!(
+                "{} accepted {}'s accession",
+                accepting.jurisdiction, acceding.jurisdiction
+            );
+            if !a.is_whole_state() {
+                partial.push(format!(
+                    "{who} for {} only; for the rest of {} it is not recorded",
+                    a.territories.join(" and "),
+                    accepting.jurisdiction
+                ));
+                continue;
             }
-        ))),
-        (true, true) => Err(format!(
-            "both acceded and neither {h} nor {o} is recorded as accepting the other's accession"
-        )),
+            let effect = a.effect();
+            let note = match effect {
+                Some((d, false)) => format!("{who}, with effect from {}", d.describe()),
+                Some((d, true)) => format!(
+                    "{who}; deposited {}, effect from {} (computed: 60th day after deposit, Art. 39(5))",
+                    a.deposited.map(|x| x.describe()).unwrap_or_default(),
+                    d.describe()
+                ),
+                None => format!("{who} (date not recorded)"),
+            };
+            let note = if pairs.len() == 2 {
+                format!("both acceded; the relation rests on {note}")
+            } else {
+                note
+            };
+            return Acceptance::Accepted { note, effect };
+        }
+    }
+    for (acceding, accepting) in &pairs {
+        if let Some(r) = refused(accepting, &acceding.jurisdiction, ctx) {
+            return Acceptance::Refused(format!(
+                "{} objects to {}'s accession{}",
+                accepting.jurisdiction,
+                acceding.jurisdiction,
+                explanation::under(r)
+            ));
+        }
+    }
+    if !partial.is_empty() {
+        return Acceptance::Unknown(partial.join("; "));
+    }
+    Acceptance::Unknown(if pairs.len() == 2 {
+        format!(
+            "both acceded and neither {h}'s acceptance of {o}'s accession nor {o}'s of {h}'s is recorded (unknown, not refused)"
+        )
+    } else {
+        let (acceding, accepting) = pairs[0];
+        format!(
+            "{}'s accession needs acceptance and {}'s acceptance is not recorded (unknown, not refused)",
+            acceding.jurisdiction, accepting.jurisdiction
+        )
+    })
+}
+
+/// The statements of the two parties that bind this request, the requested
+/// state's first: in effect (or possibly in effect) on the date, applying in
+/// the territory concerned, and binding requests in the query's direction.
+fn binding_statements<'p>(
+    ctx: &Context<'_>,
+    home: &'p Party,
+    other: &'p Party,
+    via: Option<&str>,
+) -> Vec<(&'p Party, &'p Reservation)> {
+    let q = ctx.query;
+    let mut out = Vec::new();
+    for (p, is_other) in [(other, true), (home, false)] {
+        let territory = if is_other {
+            via.unwrap_or(p.jurisdiction.as_str())
+        } else {
+            p.jurisdiction.as_str()
+        };
+        for r in &p.reservations {
+            if r.in_effect(q.on) == InEffect::No || !r.applies_in(territory) {
+                continue;
+            }
+            // `to_declaring`: the request is sent to this party.
+            let binds = match q.direction {
+                Direction::Both => r.binds_request(true) || r.binds_request(false),
+                Direction::Outgoing => r.binds_request(is_other),
+                Direction::Incoming => r.binds_request(!is_other),
+            };
+            if binds {
+                out.push((p, r));
+            }
+        }
+    }
+    out
+}
+
+/// A convention party's status; a listed party with an accession or
+/// ratification but no entry-into-force date is a party whose date is
+/// unknown, not one for which nothing is in force.
+fn convention_status(inst: &Instrument, party: &Party, on: crate::date::CalendarDate) -> Status {
+    let status = Status::of_party(party, on);
+    match status {
+        Status::NotInForce { .. }
+            if inst.kind == InstrumentKind::MultilateralConvention
+                && party.termination_effective.is_none()
+                && (party.ratified.is_some() || party.sources.iter().any(|s| !s.is_empty())) =>
+        {
+            let acted = party
+                .ratified
+                .map(|r| format!("ratified or acceded {}; ", r.describe()))
+                .unwrap_or_default();
+            if party.ratified.is_some_and(|r| r.earliest() > on) {
+                return Status::NotYetInForce(party.ratified.expect("checked"));
+            }
+            Status::Uncertain(format!("{acted}entry-into-force date not recorded"))
+        }
+        other => other,
     }
 }
 

@@ -64,6 +64,12 @@ pub(super) fn convention(
     inst.short_name = short.to_owned();
     inst.parties = parties;
     inst.coverage = coverage(pairs);
+    // The fixture world's lists are complete (the partial case is tested on its own).
+    inst.party_list = Some(crate::instrument::PartyList {
+        complete_as_of: date("2030-01-01"),
+        covers: String::new(),
+        sources: vec!["fixture".into()],
+    });
     inst
 }
 
@@ -129,6 +135,9 @@ pub(super) fn hague_service() -> Instrument {
         &[(CivilCommercial, ServiceOfDocuments)],
     );
     inst.coverage[0].articles = "Arts 2-6".into();
+    if let Some(list) = inst.party_list.as_mut() {
+        list.complete_as_of = date("2024-03-21");
+    }
     inst.coverage[0].transmissions = vec![
         "central_authority".into(),
         "diplomatic".into(),
@@ -138,7 +147,8 @@ pub(super) fn hague_service() -> Instrument {
 }
 
 /// Like the Hague Evidence Convention: CN acceded (A*), accepted by FR and
-/// KR; DE has not accepted; KR and AR acceded too.
+/// KR; DE's acceptance is not recorded (unknown: review finding 2); IT (a
+/// fixture, not a fact) objects to China's accession; KR and AR acceded too.
 pub(super) fn hague_evidence() -> Instrument {
     let mut cn = party("CN", "", "1998-02-06");
     cn.accession_requires_acceptance = true;
@@ -156,6 +166,15 @@ pub(super) fn hague_evidence() -> Instrument {
             party("DE", "1970-03-18", "1979-06-26"),
             kr,
             ar,
+            Party {
+                reservations: vec![Reservation {
+                    article: "Art. 39(4)".into(),
+                    kind: Some(crate::instrument::StatementKind::Objection),
+                    objects_to: vec!["CN".into()],
+                    ..Reservation::default()
+                }],
+                ..party("IT", "1970-03-18", "1982-06-22")
+            },
         ],
         &[(CivilCommercial, TakingOfEvidence)],
     )

@@ -13,7 +13,9 @@
 //! matter) below.
 
 use crate::date::{CalendarDate, PartialDate};
-use crate::instrument::{Coverage, Instrument, Party, Reservation};
+use crate::instrument::{
+    Acceptance, Coverage, Extension, Instrument, Party, PartyList, Reservation,
+};
 use crate::validation::JurisdictionLookup;
 
 /// The sorted dates on which the answers about one counterpart can change:
@@ -109,13 +111,32 @@ pub fn instrument_dates(
         // Requirements shape checklists only, and answers with checklists
         // are not cached (the router's `Shape::checklist`).
         requirements: _,
+        party_list,
     } = inst;
+    // The day a list stops being known complete changes every absent
+    // state's answer (not a party -> uncertain).
+    if let Some(PartyList {
+        complete_as_of,
+        covers: _,
+        sources: _,
+    }) = party_list
+        && let Some(d) = complete_as_of
+    {
+        each(*d);
+        // A list is complete on the days up to its date (`complete_on`):
+        // the day after is a boundary too.
+        for next in [d.earliest().add_days(1), d.latest().add_days(1)] {
+            each(PartialDate::day(next.year, next.month, next.day));
+        }
+    }
     for c in coverage {
         let Coverage {
             matter: _,
             assistance: _,
             articles: _,
             transmissions: _,
+            transmission_articles: _,
+            conditions: _,
         } = c;
     }
     for p in parties.iter().filter(|p| relevant(&p.jurisdiction)) {
@@ -139,6 +160,10 @@ pub fn party_dates(party: &Party, each: &mut dyn FnMut(PartialDate)) {
         accepted_by: _,
         extended_to: _,
         notes: _,
+        acceptances,
+        extensions,
+        statements_recorded: _,
+        sources: _,
     } = party;
     for d in [
         signed,
@@ -159,7 +184,48 @@ pub fn party_dates(party: &Party, each: &mut dyn FnMut(PartialDate)) {
             text: _,
             excluded_assistances: _,
             excluded_transmissions: _,
+            kind: _,
+            binds: _,
+            effective_from,
+            effective_until,
+            sources: _,
+            required_language: _,
+            objects_to: _,
+            regions: _,
+            notes: _,
         } = r;
+        for d in [effective_from, effective_until].into_iter().flatten() {
+            each(*d);
+        }
+    }
+    for a in acceptances {
+        let Acceptance {
+            by: _,
+            deposited,
+            effective,
+            territories: _,
+            sources: _,
+            notes: _,
+        } = a;
+        for d in [deposited, effective].into_iter().flatten() {
+            each(*d);
+        }
+        if let Some((d, _)) = a.effect() {
+            each(d);
+        }
+    }
+    for e in extensions {
+        let Extension {
+            region: _,
+            effective_from,
+            effective_until,
+            central_authorities: _,
+            sources: _,
+            notes: _,
+        } = e;
+        for d in [effective_from, effective_until].into_iter().flatten() {
+            each(*d);
+        }
     }
 }
 

@@ -43,6 +43,7 @@ fn reservation() -> impl Strategy<Value = Reservation> {
             text: String::new(),
             excluded_assistances: assistances,
             excluded_transmissions: means.into_iter().map(str::to_owned).collect(),
+            ..Reservation::default()
         })
 }
 
@@ -102,6 +103,14 @@ fn instrument(id: String, pool: &'static [&'static str]) -> impl Strategy<Value 
                 })
                 .collect();
             inst.offence_scope = scope.into_iter().map(str::to_owned).collect();
+            // Some lists are complete as of a date, the rest partial (issue 16 item 3).
+            if inst.id.bytes().last().is_some_and(|b| b % 2 == 0) {
+                inst.party_list = Some(crate::instrument::PartyList {
+                    complete_as_of: PartialDate::parse("2010-01-01"),
+                    covers: String::new(),
+                    sources: vec!["test".into()],
+                });
+            }
             inst
         })
 }
@@ -259,6 +268,29 @@ proptest! {
         let a = answer(&world, &q);
         let (_, rest) = a.channels.split_last().expect("never empty");
         prop_assert!(rest.iter().all(|c| c.kind == ChannelKind::Arrangement));
+    }
+
+    /// Issue 16: the primary channel is never reciprocity while a certain
+    /// convention or treaty applies, and a convention is never "not a party"
+    /// for a state absent only because its list is partial on the date.
+    #[test]
+    fn partial_lists_never_make_a_non_party(world in instruments(), q in route_query()) {
+        let a = answer(&world, &q);
+        if a.channels.iter().any(|c| c.instrument_id.is_some() && c.uncertain.is_none()) {
+            prop_assert_ne!(a.channels[0].kind, ChannelKind::Reciprocity);
+        }
+        for n in &a.not_applicable {
+            if n.code != NotApplicableReason::NotAParty {
+                continue;
+            }
+            let inst = world.iter().find(|i| i.id == n.instrument_id).expect("considered");
+            if inst.kind == InstrumentKind::MultilateralConvention {
+                prop_assert!(
+                    inst.party_list.as_ref().is_some_and(|l| l.complete_on(q.on)),
+                    "{}: {}", n.instrument_id, n.reason
+                );
+            }
+        }
     }
 }
 

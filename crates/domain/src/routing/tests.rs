@@ -118,8 +118,22 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
-        name: "accession not accepted by a ratifying state",
+        // review finding 2: an acceptance not recorded is unknown, not refused
+        // (was: not applicable, accession_not_accepted).
+        name: "acceptance by a ratifying state not recorded: uncertain",
         counterpart: "DE",
+        matter: CivilCommercial,
+        assistance: TakingOfEvidence,
+        on: "2024-01-01",
+        offence: None,
+        transmission: None,
+        channels: &["hague-evidence-1970", "fallback"],
+        not_applicable: &[],
+    },
+    Case {
+        // review finding 2: a recorded objection to the accession is a refusal.
+        name: "accession refused by a ratifying state",
+        counterpart: "IT",
         matter: CivilCommercial,
         assistance: TakingOfEvidence,
         on: "2024-01-01",
@@ -127,6 +141,18 @@ const CASES: &[Case] = &[
         transmission: None,
         channels: &["fallback"],
         not_applicable: &[("hague-evidence-1970", R::AccessionNotAccepted)],
+    },
+    Case {
+        // review finding 1: absent from a list complete only as of 2024-03-21.
+        name: "absent from a list not known complete on the date: uncertain, not not_a_party",
+        counterpart: "GB",
+        matter: CivilCommercial,
+        assistance: ServiceOfDocuments,
+        on: "2025-01-01",
+        offence: None,
+        transmission: None,
+        channels: &["hague-service-1965", "fallback"],
+        not_applicable: &[],
     },
     Case {
         name: "both acceded; one acceptance suffices",
@@ -140,15 +166,16 @@ const CASES: &[Case] = &[
         not_applicable: &[],
     },
     Case {
-        name: "both acceded; no acceptance either way",
+        // review finding 2: unknown, not refused.
+        name: "both acceded; no acceptance either way: uncertain",
         counterpart: "AR",
         matter: CivilCommercial,
         assistance: TakingOfEvidence,
         on: "2024-01-01",
         offence: None,
         transmission: None,
-        channels: &["fallback"],
-        not_applicable: &[("hague-evidence-1970", R::AccessionNotAccepted)],
+        channels: &["hague-evidence-1970", "fallback"],
+        not_applicable: &[],
     },
     Case {
         name: "own region: arrangement, then inter-regional fallback; conventions do not reach",
