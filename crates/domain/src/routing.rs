@@ -4,15 +4,22 @@
 //!
 //! The rules (see DESIGN.md, "Routing rules"):
 //! 1. With a region of the home state only an arrangement between the two
-//!    applies; the state's treaties and conventions are reported as not
-//!    reaching it, and the last resort is case-by-case inter-regional
-//!    cooperation rather than diplomatic reciprocity.
+//!    applies; the state's treaties and conventions never govern its
+//!    cooperation with its own regions, extended to them or not (an extension
+//!    governs the region's relations with other states), and are reported as
+//!    not reaching it; the last resort is inter-regional cooperation outside
+//!    the arrangements, never diplomatic reciprocity.
 //! 2. A bilateral treaty applies when in force for both parties on the date
 //!    and covering the matter and assistance.
 //! 3. A multilateral convention applies when in force for both parties,
 //!    accessions accepted, covering the request, within its offence scope and
 //!    not excluded by a reservation of either party.
-//! 4. Reciprocity through diplomatic channels is always offered last.
+//! 4. The home law's channel without an instrument (diplomatic channels on
+//!    reciprocity; for foreign judgments and awards, the party's application
+//!    to the court) is offered last, from the statute text in force on the
+//!    date. When a certain instrument applies, the home law confines it to
+//!    what the instrument does not govern (CN: CPL Art. 294(1); ICJA Arts
+//!    5(3), 13(2); Extradition Law Art. 15) and the channel says so.
 //!
 //! Channels are ordered: certain before uncertain; within each, arrangements,
 //! then bilateral treaties, then conventions; among treaties the more specific
@@ -41,9 +48,14 @@ mod fixtures;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]
+mod review_tests;
+#[cfg(test)]
 mod tests;
 
-pub use reciprocity::{ReciprocityRule, reciprocity_rule, reciprocity_rules};
+pub use reciprocity::{
+    Applies, Condition as ReciprocityCondition, ReciprocityRule, has_national_rules,
+    reciprocity_rule,
+};
 
 /// One channel query: the counterpart, the request and the date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,7 +246,7 @@ pub fn route(
     offers.sort_by(|a, b| a.order.cmp(&b.order));
     not_applicable.sort_by(|a, b| a.instrument_id.cmp(&b.instrument_id));
     let mut channels: Vec<Channel> = offers.into_iter().map(|o| o.channel).collect();
-    let fallback = reciprocity::fallback(&ctx, !channels.is_empty());
+    let fallback = reciprocity::fallback(&ctx, &channels);
     channels.push(fallback);
     Ok(RouteAnswer {
         channels,

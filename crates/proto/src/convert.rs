@@ -37,6 +37,8 @@ pub fn assistance_to_proto(a: Assistance) -> pb::Assistance {
         Assistance::LegalInformation => pb::Assistance::LegalInformation,
         Assistance::Extradition => pb::Assistance::Extradition,
         Assistance::TransferOfSentencedPersons => pb::Assistance::TransferOfSentencedPersons,
+        Assistance::RecognitionOfArbitralAwards => pb::Assistance::RecognitionOfArbitralAwards,
+        Assistance::InterimMeasures => pb::Assistance::InterimMeasures,
     }
 }
 
@@ -51,6 +53,8 @@ pub fn assistance_from_proto(v: i32) -> Option<Assistance> {
         pb::Assistance::LegalInformation => Assistance::LegalInformation,
         pb::Assistance::Extradition => Assistance::Extradition,
         pb::Assistance::TransferOfSentencedPersons => Assistance::TransferOfSentencedPersons,
+        pb::Assistance::RecognitionOfArbitralAwards => Assistance::RecognitionOfArbitralAwards,
+        pb::Assistance::InterimMeasures => Assistance::InterimMeasures,
     })
 }
 

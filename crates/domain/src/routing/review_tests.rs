@@ -1,0 +1,1 @@
+//! Tests for the practitioner review (../shared/reviews/rules-review.md), one per finding.
