@@ -336,7 +336,7 @@ fn arrangements_join_the_mainland_and_its_regions() {
     for a in &arrangements {
         for p in &a.parties {
             assert!(
-                ["CN", "HK", "MO"].contains(&p.jurisdiction.as_str()),
+                ["CN", "HK", "MO", "TW"].contains(&p.jurisdiction.as_str()),
                 "{}",
                 a.id
             );
