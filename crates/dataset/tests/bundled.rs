@@ -38,7 +38,7 @@ fn bundled_dataset_validates_for_the_home_state() {
         dataset.jurisdictions.is_empty(),
         "the built-in list is enough"
     );
-    assert_eq!(dataset.instruments.len(), 136 + 7 + 17);
+    assert_eq!(dataset.instruments.len(), 136 + 7 + 17 + 1);
 }
 
 #[test]
@@ -294,6 +294,7 @@ fn conventions_are_the_judicial_assistance_ones() {
             "uncac-2003",
             "un-terrorist-financing-1999",
             "sco-counter-terrorism-2009",
+            "new-york-1958",
         ]
     );
     let scopes = [
@@ -394,6 +395,11 @@ fn every_data_file_is_embedded() {
     on_disk.sort();
     assert_eq!(
         on_disk,
-        ["arrangements.toml", "bilateral.toml", "conventions.toml"]
+        [
+            "arrangements.toml",
+            "bilateral.toml",
+            "conventions.toml",
+            "new-york.toml"
+        ]
     );
 }
