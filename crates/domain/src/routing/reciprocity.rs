@@ -736,14 +736,15 @@ fn china_extradition(on: CalendarDate) -> ReciprocityRule {
     }
 }
 
-/// Criminal requests dated before the ICJA entered into force.
+/// Criminal requests dated before the ICJA entered into force: nothing of
+/// the ICJA is cited (review finding 18).
 fn before_icja(matter: Matter, what: &str) -> ReciprocityRule {
     ReciprocityRule {
         matter,
         title: "Diplomatic channels on the principle of reciprocity".to_owned(),
         basis: format!(
-            "no statute on {what} recorded for this date (the ICJA entered into force on \
-             2018-10-26, Art. 70)"
+            "no statute on {what} in force on this date is recorded (China's statute on \
+             criminal judicial assistance entered into force on 2018-10-26)"
         ),
         authority: "Ministry of Foreign Affairs (diplomatic channels)".to_owned(),
         transmission: "diplomatic_channels",
@@ -751,8 +752,8 @@ fn before_icja(matter: Matter, what: &str) -> ReciprocityRule {
         inter_regional_authority: "not recorded".to_owned(),
         conditions: vec![c(
             Applies::Always,
-            "the ICJA (2018-10-26) was not yet in force: its conditions are not cited for this \
-             date; the rules then in force are not recorded",
+            "the domestic rules in force on this date are not recorded; the conditions of the \
+             2018 statute are not cited for it",
         )],
         confined: "only for what the applicable instrument does not govern".to_owned(),
     }
