@@ -105,6 +105,7 @@ fn write_party(out: &mut String, p: &Party) {
         out.push_str("]\n");
     }
     optional_key(out, "notes", &p.notes);
+    optional_key(out, "continues_for", &p.continues_for);
 }
 
 fn date_text(d: PartialDate) -> String {

@@ -88,6 +88,7 @@ struct PartyRecord {
     #[serde(default)]
     reservations: Vec<Spanned<ReservationRecord>>,
     notes: Option<Text>,
+    continues_for: Option<Text>,
 }
 
 #[derive(Deserialize)]

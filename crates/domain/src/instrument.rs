@@ -85,6 +85,12 @@ pub struct Party {
     /// Notes.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// A transitional end: what the instrument still governs after its
+    /// termination takes effect, with the clause that says so ("judgments
+    /// under choice-of-court agreements concluded before 2024-01-29 (2019
+    /// Arrangement Art. 30)"); empty when termination ends it outright.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub continues_for: String,
 }
 
 impl Party {

@@ -240,7 +240,10 @@ pub fn route(
         match assessment::assess(inst, &ctx) {
             Assessment::Ignored => {}
             Assessment::Offered(offer) => offers.push(offer),
-            Assessment::NotApplicable(na) => not_applicable.push(na),
+            Assessment::NotApplicable(na) => match transitional(inst, &ctx, na) {
+                Ok(offer) => offers.push(offer),
+                Err(na) => not_applicable.push(na),
+            },
         }
     }
     offers.sort_by(|a, b| a.order.cmp(&b.order));
@@ -252,6 +255,51 @@ pub fn route(
         channels,
         not_applicable,
     })
+}
+
+/// A terminated instrument whose home party records a transitional end
+/// (`Party::continues_for`) still governs what that clause names: it is
+/// offered with the limit as its first condition, the termination date in
+/// its explanation (review finding 16: the 2006 Mainland-HK choice-of-court
+/// arrangement for agreements concluded before 2024-01-29). Anything else
+/// comes back unchanged.
+fn transitional(
+    inst: &Instrument,
+    ctx: &Context<'_>,
+    na: NotApplicable,
+) -> Result<Offer, NotApplicable> {
+    let Some(home) = inst.party(ctx.home) else {
+        return Err(na);
+    };
+    if na.code != NotApplicableReason::Terminated || home.continues_for.is_empty() {
+        return Err(na);
+    }
+    let mut alive = inst.clone();
+    for p in &mut alive.parties {
+        p.termination_effective = None;
+        p.termination_notice = None;
+    }
+    match assessment::assess(&alive, ctx) {
+        Assessment::Offered(mut offer) => {
+            let end = home
+                .termination_effective
+                .map(|d| d.describe())
+                .unwrap_or_else(|| "a date not recorded".to_owned());
+            offer.channel.conditions.insert(
+                0,
+                format!(
+                    "only for {}; otherwise terminated with effect from {end}",
+                    home.continues_for
+                ),
+            );
+            offer.channel.explanation = format!(
+                "{}; terminated with effect from {end}, it still governs {} (a transitional end)",
+                offer.channel.explanation, home.continues_for
+            );
+            Ok(offer)
+        }
+        Assessment::Ignored | Assessment::NotApplicable(_) => Err(na),
+    }
 }
 
 /// Returns the primary channel only: the first that [`route`] returns (the

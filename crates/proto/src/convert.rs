@@ -318,6 +318,7 @@ fn party_to_proto(p: &Party) -> pb::Party {
         accepted_by: p.accepted_by.clone(),
         extended_to: p.extended_to.clone(),
         notes: p.notes.clone(),
+        continues_for: p.continues_for.clone(),
     }
 }
 
@@ -472,6 +473,7 @@ fn party_from_proto(p: &pb::Party, prefix: &str, v: &mut Violations) -> Party {
         accepted_by: p.accepted_by.clone(),
         extended_to: p.extended_to.clone(),
         notes: p.notes.clone(),
+        continues_for: p.continues_for.clone(),
     }
 }
 

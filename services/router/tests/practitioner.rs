@@ -134,6 +134,17 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
     assert!(!offered.contains(&"instruments/cn-hk-interim-measures-2019"), "{offered:?}");
     assert!(!offered.contains(&"instruments/cn-hk-arbitral-awards-1999"), "{offered:?}");
     assert!(offered.contains(&"instruments/cn-hk-judgments-2019"), "{offered:?}");
+    // review finding 16: the 2006 choice-of-court arrangement ends transitionally.
+    let choice = r
+        .channels
+        .iter()
+        .find(|c| c.instrument == "instruments/cn-hk-choice-of-court-judgments-2006")
+        .expect("the 2006 arrangement still governs earlier agreements");
+    assert!(
+        choice.conditions[0].contains("concluded before 2024-01-29"),
+        "{:?}",
+        choice.conditions
+    );
     // The Macao 2020 amendment is a version of one instrument, not a second channel.
     let r = route(
         &mut rt,

@@ -433,3 +433,61 @@ fn a_termination_notice_without_an_effective_date_makes_the_treaty_uncertain() {
         Some("termination notice given 2020-03-01; its effective date is not recorded")
     );
 }
+
+// review finding 16
+#[test]
+fn a_transitional_end_keeps_the_2006_arrangement_for_earlier_agreements() {
+    let mut choice = arrangement(
+        "cn-hk-choice-of-court-judgments-2006",
+        "HK",
+        &[(CivilCommercial, RecognitionAndEnforcement)],
+        "2008-08-01",
+    );
+    for p in &mut choice.parties {
+        p.termination_effective = date("2024-01-29");
+        p.continues_for = "judgments under written choice-of-court agreements concluded before 2024-01-29 (Art. 30 of the 2019 comprehensive arrangement)".into();
+    }
+    let comprehensive = arrangement(
+        "cn-hk-judgments-2019",
+        "HK",
+        &[(CivilCommercial, RecognitionAndEnforcement)],
+        "2024-01-29",
+    );
+    let instruments = vec![choice.clone(), comprehensive];
+    let after = ask_with(
+        &instruments,
+        &query("HK", CivilCommercial, RecognitionAndEnforcement, "2024-06-01"),
+    );
+    assert_eq!(
+        ids(&after),
+        [
+            "cn-hk-judgments-2019",
+            "cn-hk-choice-of-court-judgments-2006",
+            "fallback"
+        ]
+    );
+    let c = &after.channels[1];
+    assert!(
+        c.conditions[0].starts_with("only for judgments under written choice-of-court agreements concluded before 2024-01-29"),
+        "{:?}",
+        c.conditions
+    );
+    assert!(c.conditions[0].ends_with("otherwise terminated with effect from 2024-01-29"));
+    assert!(c.explanation.contains("a transitional end"), "{}", c.explanation);
+    assert!(after.not_applicable.iter().all(|n| n.instrument_id != choice.id));
+    let before = ask_with(
+        &instruments,
+        &query("HK", CivilCommercial, RecognitionAndEnforcement, "2023-06-01"),
+    );
+    assert_eq!(ids(&before), ["cn-hk-choice-of-court-judgments-2006", "fallback"]);
+    assert!(!before.channels[0].conditions.iter().any(|x| x.starts_with("only for")));
+    // Without the clause, termination ends it outright.
+    for p in &mut choice.parties {
+        p.continues_for.clear();
+    }
+    let plain = ask_with(
+        &[choice],
+        &query("HK", CivilCommercial, RecognitionAndEnforcement, "2024-06-01"),
+    );
+    assert_eq!(reasons(&plain), [("cn-hk-choice-of-court-judgments-2006", NotApplicableReason::Terminated)]);
+}

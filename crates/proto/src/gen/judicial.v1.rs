@@ -350,6 +350,13 @@ pub struct Party {
     /// Free-text notes on this party's participation (conflicting sources, ...).
     #[prost(string, tag = "13")]
     pub notes: ::prost::alloc::string::String,
+    /// A transitional end: what the instrument still governs after its
+    /// termination takes effect, with the clause that says so (the 2006
+    /// Mainland-HK choice-of-court arrangement still governs agreements
+    /// concluded before 2024-01-29); empty when termination ends it outright.
+    /// (Numbered 30 to stay clear of the fields other changes append.)
+    #[prost(string, tag = "30")]
+    pub continues_for: ::prost::alloc::string::String,
 }
 /// A (matter, assistance) pair an instrument provides for, with where and how.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
