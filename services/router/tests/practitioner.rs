@@ -68,9 +68,17 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
     let c = &r.channels[0];
     assert_eq!(c.kind, pb::ChannelKind::Reciprocity as i32);
     assert_eq!(c.transmission, "application_to_court");
-    assert!(c.home_authority.contains("intermediate people's court"), "{}", c.home_authority);
+    assert!(
+        c.home_authority.contains("intermediate people's court"),
+        "{}",
+        c.home_authority
+    );
     assert!(c.articles.contains("CPL Arts 297-303"), "{}", c.articles);
-    assert!(!text(c).contains("Department of Consular Affairs"), "{}", text(c));
+    assert!(
+        !text(c).contains("Department of Consular Affairs"),
+        "{}",
+        text(c)
+    );
 
     // A US arbitral award: the New York Convention.
     let r = route(
@@ -81,7 +89,11 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
         date(2024, 6, 1),
     )
     .await;
-    assert_eq!(r.channels[0].instrument, "instruments/new-york-1958", "{:?}", r.channels);
+    assert_eq!(
+        r.channels[0].instrument, "instruments/new-york-1958",
+        "{:?}",
+        r.channels
+    );
     assert!(text(&r.channels[0]).contains("Reciprocity reservation"));
 
     // review finding 9 / issue 16 item 5: Taiwan civil service → the cross-strait agreement.
@@ -99,7 +111,11 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
         r.channels
     );
     assert_eq!(r.channels[0].kind, pb::ChannelKind::Arrangement as i32);
-    assert!(r.channels[0].home_authority.contains("Higher people's courts"));
+    assert!(
+        r.channels[0]
+            .home_authority
+            .contains("Higher people's courts")
+    );
     let last = r.channels.last().unwrap();
     assert!(!text(last).contains("case by case"), "{}", text(last));
 
@@ -131,9 +147,18 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
     );
     let r = route(&mut rt, "HK", CIVIL, recognition, date(2024, 6, 1)).await;
     let offered = instruments(&r);
-    assert!(!offered.contains(&"instruments/cn-hk-interim-measures-2019"), "{offered:?}");
-    assert!(!offered.contains(&"instruments/cn-hk-arbitral-awards-1999"), "{offered:?}");
-    assert!(offered.contains(&"instruments/cn-hk-judgments-2019"), "{offered:?}");
+    assert!(
+        !offered.contains(&"instruments/cn-hk-interim-measures-2019"),
+        "{offered:?}"
+    );
+    assert!(
+        !offered.contains(&"instruments/cn-hk-arbitral-awards-1999"),
+        "{offered:?}"
+    );
+    assert!(
+        offered.contains(&"instruments/cn-hk-judgments-2019"),
+        "{offered:?}"
+    );
     // review finding 16: the 2006 choice-of-court arrangement ends transitionally.
     let choice = r
         .channels
@@ -171,8 +196,15 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
     )
     .await;
     let last = r.channels.last().unwrap();
-    assert!(last.title.contains("only for what the applicable instrument does not govern"));
-    assert!(last.conditions[0].contains("CPL Art. 294(1)"), "{:?}", last.conditions);
+    assert!(
+        last.title
+            .contains("only for what the applicable instrument does not govern")
+    );
+    assert!(
+        last.conditions[0].contains("CPL Art. 294(1)"),
+        "{:?}",
+        last.conditions
+    );
 
     router.stop().await.unwrap();
     registry.stop().await.unwrap();

@@ -188,15 +188,12 @@ fn reciprocity_carries_china_s_conditions() {
         "{}",
         c.home_authority
     );
-    for want in [
-        "requests to China: a reciprocity undertaking, required only without an extradition treaty (Extradition Law Art. 15)",
-    ] {
-        assert!(
-            c.conditions.iter().any(|x| x == want),
-            "{want}: {:?}",
-            c.conditions
-        );
-    }
+    let want = "requests to China: a reciprocity undertaking, required only without an extradition treaty (Extradition Law Art. 15)";
+    assert!(
+        c.conditions.iter().any(|x| x == want),
+        "{want}: {:?}",
+        c.conditions
+    );
     assert!(
         c.conditions
             .iter()
@@ -217,7 +214,10 @@ fn reciprocity_carries_china_s_conditions() {
         .find(|x| x.contains("reciprocity undertaking"))
         .expect("undertaking");
     assert!(undertaking.contains("ICJA Art. 13(2)"), "{undertaking}");
-    assert!(undertaking.contains("2024 Provisions Art. 2"), "{undertaking}");
+    assert!(
+        undertaking.contains("2024 Provisions Art. 2"),
+        "{undertaking}"
+    );
 
     let civil = primary(
         "CN",
@@ -234,7 +234,8 @@ fn reciprocity_carries_china_s_conditions() {
         civil
             .conditions
             .iter()
-            .any(|x| x.starts_with("requests to China: a letter of request") && x.contains("Chinese translation"))
+            .any(|x| x.starts_with("requests to China: a letter of request")
+                && x.contains("Chinese translation"))
     );
 }
 
@@ -294,6 +295,9 @@ fn explain_traces_statuses_and_reservations() {
     }
     let reciprocity = &answer.channels[2].explanation;
     // Review finding 6: with a treaty in force, reciprocity is not an equal alternative.
-    assert!(reciprocity.starts_with("Not an equal alternative:"), "{reciprocity}");
+    assert!(
+        reciprocity.starts_with("Not an equal alternative:"),
+        "{reciprocity}"
+    );
     assert!(reciprocity.contains("China's rules"), "{reciprocity}");
 }

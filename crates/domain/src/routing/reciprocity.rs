@@ -128,7 +128,15 @@ fn cpl_text(on: CalendarDate) -> CplText {
 
 /// The article correspondences the sources give, by 2023 number: (2023,
 /// 2021, 2012/2017, 1991). CPL 2023 Arts 299-301 and 303 are new in 2023.
-const CPL_ARTICLES: &[(&str, Option<&str>, Option<&str>, Option<&str>)] = &[
+/// One article's numbers: 2023, then 2021, 2012/2017 and 1991 where known.
+type Numbers = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+const CPL_ARTICLES: &[Numbers] = &[
     ("293", Some("283"), None, None),
     ("294", Some("284"), Some("277"), Some("263")),
     ("295", Some("285"), None, None),
@@ -158,9 +166,9 @@ fn cpl(on: CalendarDate, article: &str) -> String {
                 format!("CPL Art. {n} (2021 text; Art. {old} in the 2017 text)")
             }
             (Some(n), None) => format!("CPL Art. {n} (2021 text)"),
-            (None, _) => format!(
-                "CPL (2021 text; no article corresponds to Art. {number} of the 2023 text)"
-            ),
+            (None, _) => {
+                format!("CPL (2021 text; no article corresponds to Art. {number} of the 2023 text)")
+            }
         },
         CplText::Of2012 => match a2012 {
             Some(n) => format!("CPL Art. {n} (2012 text as amended in 2017)"),
@@ -341,7 +349,9 @@ fn china_judgments(on: CalendarDate) -> ReciprocityRule {
         basis.push_str("; CPL Interpretation (2022) Arts 541-545");
     }
     if on >= MINUTES_2022 {
-        basis.push_str("; 2022 Minutes point 44 (secondary source: ABLI summary, abli.asia/?p=1477)");
+        basis.push_str(
+            "; 2022 Minutes point 44 (secondary source: ABLI summary, abli.asia/?p=1477)",
+        );
     }
     let mut conditions = vec![c(
         Applies::Incoming,
@@ -402,10 +412,7 @@ fn china_judgments(on: CalendarDate) -> ReciprocityRule {
     if text >= CplText::Of2021 {
         conditions.push(c(
             Applies::Incoming,
-            format!(
-                "application period: two years ({})",
-                cpl(on, "250")
-            ),
+            format!("application period: two years ({})", cpl(on, "250")),
         ));
         conditions.push(c(
             Applies::Outgoing,
@@ -666,8 +673,9 @@ fn china_extradition(on: CalendarDate) -> ReciprocityRule {
     ReciprocityRule {
         matter: Matter::Criminal,
         title: "Diplomatic channels on the principle of reciprocity".to_owned(),
-        basis: "Extradition Law Arts 3-4, 7-15, 30-31, 47, 50 (reciprocity without a treaty: Art. 15)"
-            .to_owned(),
+        basis:
+            "Extradition Law Arts 3-4, 7-15, 30-31, 47, 50 (reciprocity without a treaty: Art. 15)"
+                .to_owned(),
         authority: "Ministry of Foreign Affairs (Extradition Law Arts 4, 10); urgent provisional \
                     arrest may also be sought in writing from the Ministry of Public Security \
                     (Art. 30); outgoing requests are reviewed by the SPC, SPP, MPS, MSS or MOJ \
@@ -765,9 +773,15 @@ fn generic(matter: Matter, assistance: Assistance) -> ReciprocityRule {
         (Matter::Criminal, Assistance::Extradition) => (
             "Ministry of Foreign Affairs",
             vec![
-                c(Applies::IncomingWithoutInstrument, "assurance of reciprocity"),
+                c(
+                    Applies::IncomingWithoutInstrument,
+                    "assurance of reciprocity",
+                ),
                 c(Applies::Always, "dual criminality"),
-                c(Applies::Always, "{home} may refuse to extradite its own nationals"),
+                c(
+                    Applies::Always,
+                    "{home} may refuse to extradite its own nationals",
+                ),
             ],
         ),
         (Matter::Criminal, _) => (
@@ -914,7 +928,10 @@ pub(super) fn fallback(ctx: &Context<'_>, applying: &[Channel]) -> Channel {
     };
     if q.explain {
         let whose = if has_national_rules(ctx.home) {
-            format!("its conditions are {home_name}'s rules for {request} in force on {}", q.on)
+            format!(
+                "its conditions are {home_name}'s rules for {request} in force on {}",
+                q.on
+            )
         } else {
             format!("no rules are recorded for {home_name}, so its conditions are general terms")
         };
@@ -969,7 +986,9 @@ fn own_region(ctx: &Context<'_>, rule: &ReciprocityRule, others: bool) -> Channe
         _ => None,
     };
     let mut explanation = if others {
-        format!("Outside the arrangements: cooperation with {name} where no arrangement covers the request")
+        format!(
+            "Outside the arrangements: cooperation with {name} where no arrangement covers the request"
+        )
     } else {
         match formal {
             Some(_) => format!(

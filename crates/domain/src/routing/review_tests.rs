@@ -85,24 +85,50 @@ fn foreign_judgments_without_a_treaty_are_an_application_to_the_intermediate_cou
     let instruments = vec![new_york(), cn_fr_civil()];
     let us = ask_with(
         &instruments,
-        &query("US", CivilCommercial, RecognitionAndEnforcement, "2024-06-01"),
+        &query(
+            "US",
+            CivilCommercial,
+            RecognitionAndEnforcement,
+            "2024-06-01",
+        ),
     );
     assert_eq!(ids(&us), ["fallback"]);
     let c = fallback(&us);
     assert_eq!(c.transmission, "application_to_court");
     assert_ne!(c.transmission, "diplomatic_channels");
-    assert!(c.title.contains("intermediate people's court"), "{}", c.title);
-    assert!(c.articles.starts_with("CPL Arts 297-303 (2023 text"), "{}", c.articles);
-    assert!(c.articles.contains("2022 Minutes point 44"), "{}", c.articles);
+    assert!(
+        c.title.contains("intermediate people's court"),
+        "{}",
+        c.title
+    );
+    assert!(
+        c.articles.starts_with("CPL Arts 297-303 (2023 text"),
+        "{}",
+        c.articles
+    );
+    assert!(
+        c.articles.contains("2022 Minutes point 44"),
+        "{}",
+        c.articles
+    );
     assert!(has(c, "Art. 542"), "{:?}", c.conditions);
     assert!(has(c, "Arts 299-301"), "{:?}", c.conditions);
     assert!(has(c, "CPL Art. 298"), "{:?}", c.conditions);
-    assert!(has(c, "recognition_of_arbitral_awards"), "{:?}", c.conditions);
+    assert!(
+        has(c, "recognition_of_arbitral_awards"),
+        "{:?}",
+        c.conditions
+    );
 
     // An award: the New York Convention, with China's reservation.
     let award = ask_with(
         &instruments,
-        &query("US", CivilCommercial, RecognitionOfArbitralAwards, "2024-06-01"),
+        &query(
+            "US",
+            CivilCommercial,
+            RecognitionOfArbitralAwards,
+            "2024-06-01",
+        ),
     );
     assert_eq!(ids(&award), ["new-york-1958", "fallback"]);
     assert!(has(&award.channels[0], "Reciprocity reservation"));
@@ -113,10 +139,19 @@ fn foreign_judgments_without_a_treaty_are_an_application_to_the_intermediate_cou
     // Before 2024 the 2021 numbering and test, without the 2023 grounds.
     let old = ask_with(
         &instruments,
-        &query("US", CivilCommercial, RecognitionAndEnforcement, "2023-06-01"),
+        &query(
+            "US",
+            CivilCommercial,
+            RecognitionAndEnforcement,
+            "2023-06-01",
+        ),
     );
     let c = fallback(&old);
-    assert!(c.articles.starts_with("CPL Arts 287-289 (2021 text)"), "{}", c.articles);
+    assert!(
+        c.articles.starts_with("CPL Arts 287-289 (2021 text)"),
+        "{}",
+        c.articles
+    );
     assert!(!has(c, "Arts 299-301, 2023 text)"));
 }
 
@@ -144,7 +179,12 @@ fn interim_measures_are_their_own_assistance_and_stop_answering_recognition() {
     assert_eq!(ids(&interim), ["cn-hk-interim-measures-2019", "fallback"]);
     let recognition = ask_with(
         &instruments,
-        &query("HK", CivilCommercial, RecognitionAndEnforcement, "2024-06-01"),
+        &query(
+            "HK",
+            CivilCommercial,
+            RecognitionAndEnforcement,
+            "2024-06-01",
+        ),
     );
     assert_eq!(ids(&recognition), ["cn-hk-judgments-2019", "fallback"]);
     assert_eq!(Assistance::parse("interim-measures"), Some(InterimMeasures));
@@ -189,8 +229,16 @@ fn reciprocity_is_confined_when_a_certain_instrument_applies() {
             "{}",
             c.title
         );
-        assert!(c.conditions[0].starts_with("only for what"), "{:?}", c.conditions);
-        assert!(c.conditions[0].contains(case.articles), "{:?}", c.conditions);
+        assert!(
+            c.conditions[0].starts_with("only for what"),
+            "{:?}",
+            c.conditions
+        );
+        assert!(
+            c.conditions[0].contains(case.articles),
+            "{:?}",
+            c.conditions
+        );
         assert!(c.explanation.starts_with("Not an equal alternative"));
         if case.undertaking_dropped {
             assert!(
@@ -259,14 +307,20 @@ fn extradition_cites_art_15_for_reciprocity_and_splits_the_directions() {
     ] {
         assert!(has(&both, part), "{part}: {:?}", both.conditions);
     }
-    assert!(both.home_authority.contains("Ministry of Public Security (Art. 30)"));
+    assert!(
+        both.home_authority
+            .contains("Ministry of Public Security (Art. 30)")
+    );
     let incoming = primary("CN", &world(), &[], &with(q.clone(), Direction::Incoming)).unwrap();
     assert!(has(&incoming, "Art. 8(1)"));
     assert!(!has(&incoming, "Art. 47"));
     let outgoing = primary("CN", &world(), &[], &with(q, Direction::Outgoing)).unwrap();
     assert!(has(&outgoing, "Art. 50"));
     assert!(!has(&outgoing, "Art. 8(1)"));
-    assert!(!has(&outgoing, "Art. 15"), "the undertaking is asked of requesting states");
+    assert!(
+        !has(&outgoing, "Art. 15"),
+        "the undertaking is asked of requesting states"
+    );
 }
 
 // review finding 9
@@ -297,7 +351,10 @@ fn own_regions_without_an_arrangement_say_none_is_recorded() {
     let c = fallback(&hk);
     assert!(has(c, "Cap. 503) s. 2"), "{:?}", c.conditions);
     assert_eq!(c.transmission, "none_recorded");
-    let mo = ask_with(&all(), &query("MO", Criminal, TakingOfEvidence, "2024-06-01"));
+    let mo = ask_with(
+        &all(),
+        &query("MO", Criminal, TakingOfEvidence, "2024-06-01"),
+    );
     assert!(has(fallback(&mo), "no Mainland-Macao criminal arrangement"));
 }
 
@@ -325,7 +382,10 @@ fn criminal_mla_names_the_mfa_the_liaison_and_the_competent_authorities() {
         assert!(has(&both, part), "{part}: {:?}", both.conditions);
     }
     let incoming = primary("CN", &world(), &[], &with(q, Direction::Incoming)).unwrap();
-    assert!(!has(&incoming, "ICJA Art. 11"), "Art. 11 concerns outgoing requests");
+    assert!(
+        !has(&incoming, "ICJA Art. 11"),
+        "Art. 11 concerns outgoing requests"
+    );
 }
 
 // review finding 12
@@ -358,21 +418,39 @@ fn transfers_cite_icja_arts_55_56_and_the_moj_under_art_6() {
     .unwrap();
     assert!(c.articles.starts_with("ICJA Arts 55-56"), "{}", c.articles);
     assert!(c.articles.contains("Art. 6(1)"));
-    assert!(c.home_authority.starts_with("Ministry of Justice (competent authority for transfers, ICJA Art. 6(1))"));
+    assert!(
+        c.home_authority
+            .starts_with("Ministry of Justice (competent authority for transfers, ICJA Art. 6(1))")
+    );
     assert!(has(&c, "ICJA Art. 56(1)"));
     assert!(has(&c, "less than one year of the sentence remains"));
     assert!(has(&c, "optional grounds"));
-    assert!(!everything(&c).contains("Art. 5)"), "not Art. 5 for the MOJ");
+    assert!(
+        !everything(&c).contains("Art. 5)"),
+        "not Art. 5 for the MOJ"
+    );
 }
 
 // review finding 18
 #[test]
 fn domestic_law_is_cited_as_in_force_on_the_date() {
     for (q, absent) in [
-        (query("BR", Criminal, TakingOfEvidence, "2010-06-01"), "ICJA"),
-        (query("BR", Criminal, TransferOfSentencedPersons, "2010-06-01"), "ICJA"),
-        (query("BR", Criminal, TakingOfEvidence, "2010-06-01"), "2024 Provisions"),
-        (query("BR", Criminal, Extradition, "1999-06-01"), "Extradition Law Art"),
+        (
+            query("BR", Criminal, TakingOfEvidence, "2010-06-01"),
+            "ICJA",
+        ),
+        (
+            query("BR", Criminal, TransferOfSentencedPersons, "2010-06-01"),
+            "ICJA",
+        ),
+        (
+            query("BR", Criminal, TakingOfEvidence, "2010-06-01"),
+            "2024 Provisions",
+        ),
+        (
+            query("BR", Criminal, Extradition, "1999-06-01"),
+            "Extradition Law Art",
+        ),
     ] {
         let c = primary("CN", &world(), &[], &q).unwrap();
         let text = everything(&c);
@@ -380,8 +458,14 @@ fn domestic_law_is_cited_as_in_force_on_the_date() {
         assert!(!text.contains("International Criminal Judicial Assistance"));
     }
     let cases = [
-        ("2024-06-01", "CPL Art. 294(1) (2023 text; Art. 284 in the 2021 text)"),
-        ("2023-06-01", "CPL Art. 284 (2021 text; Art. 277 in the 2017 text)"),
+        (
+            "2024-06-01",
+            "CPL Art. 294(1) (2023 text; Art. 284 in the 2021 text)",
+        ),
+        (
+            "2023-06-01",
+            "CPL Art. 284 (2021 text; Art. 277 in the 2017 text)",
+        ),
         ("2015-06-01", "CPL Art. 277 (2012 text as amended in 2017)"),
         ("1995-06-01", "CPL Art. 263 (1991 text)"),
     ];
@@ -456,7 +540,12 @@ fn a_transitional_end_keeps_the_2006_arrangement_for_earlier_agreements() {
     let instruments = vec![choice.clone(), comprehensive];
     let after = ask_with(
         &instruments,
-        &query("HK", CivilCommercial, RecognitionAndEnforcement, "2024-06-01"),
+        &query(
+            "HK",
+            CivilCommercial,
+            RecognitionAndEnforcement,
+            "2024-06-01",
+        ),
     );
     assert_eq!(
         ids(&after),
@@ -473,21 +562,54 @@ fn a_transitional_end_keeps_the_2006_arrangement_for_earlier_agreements() {
         c.conditions
     );
     assert!(c.conditions[0].ends_with("otherwise terminated with effect from 2024-01-29"));
-    assert!(c.explanation.contains("a transitional end"), "{}", c.explanation);
-    assert!(after.not_applicable.iter().all(|n| n.instrument_id != choice.id));
+    assert!(
+        c.explanation.contains("a transitional end"),
+        "{}",
+        c.explanation
+    );
+    assert!(
+        after
+            .not_applicable
+            .iter()
+            .all(|n| n.instrument_id != choice.id)
+    );
     let before = ask_with(
         &instruments,
-        &query("HK", CivilCommercial, RecognitionAndEnforcement, "2023-06-01"),
+        &query(
+            "HK",
+            CivilCommercial,
+            RecognitionAndEnforcement,
+            "2023-06-01",
+        ),
     );
-    assert_eq!(ids(&before), ["cn-hk-choice-of-court-judgments-2006", "fallback"]);
-    assert!(!before.channels[0].conditions.iter().any(|x| x.starts_with("only for")));
+    assert_eq!(
+        ids(&before),
+        ["cn-hk-choice-of-court-judgments-2006", "fallback"]
+    );
+    assert!(
+        !before.channels[0]
+            .conditions
+            .iter()
+            .any(|x| x.starts_with("only for"))
+    );
     // Without the clause, termination ends it outright.
     for p in &mut choice.parties {
         p.continues_for.clear();
     }
     let plain = ask_with(
         &[choice],
-        &query("HK", CivilCommercial, RecognitionAndEnforcement, "2024-06-01"),
+        &query(
+            "HK",
+            CivilCommercial,
+            RecognitionAndEnforcement,
+            "2024-06-01",
+        ),
     );
-    assert_eq!(reasons(&plain), [("cn-hk-choice-of-court-judgments-2006", NotApplicableReason::Terminated)]);
+    assert_eq!(
+        reasons(&plain),
+        [(
+            "cn-hk-choice-of-court-judgments-2006",
+            NotApplicableReason::Terminated
+        )]
+    );
 }
