@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use judicial_domain::{
-    CentralAuthority, Coverage, Instrument, Jurisdiction, JurisdictionKind, PartialDate, Party,
-    Reservation,
+    Acceptance, CentralAuthority, Coverage, Extension, Instrument, Jurisdiction, JurisdictionKind,
+    PartialDate, Party, PartyList, Reservation,
 };
 
 use crate::Dataset;
@@ -64,9 +64,21 @@ fn write_instrument(out: &mut String, i: &Instrument) {
         let _ = writeln!(out, "  {},", coverage(c));
     }
     out.push_str("]\n");
+    if let Some(l) = &i.party_list {
+        write_party_list(out, l);
+    }
     for p in &i.parties {
         write_party(out, p);
     }
+}
+
+fn write_party_list(out: &mut String, l: &PartyList) {
+    out.push_str("\n[instruments.party_list]\n");
+    if let Some(d) = l.complete_as_of {
+        key(out, "complete_as_of", &date_text(d));
+    }
+    optional_key(out, "covers", &l.covers);
+    list_key(out, "sources", &l.sources);
 }
 
 fn write_party(out: &mut String, p: &Party) {
@@ -104,8 +116,65 @@ fn write_party(out: &mut String, p: &Party) {
         }
         out.push_str("]\n");
     }
+    if !p.acceptances.is_empty() {
+        out.push_str("acceptances = [\n");
+        for a in &p.acceptances {
+            let _ = writeln!(out, "  {},", acceptance(a));
+        }
+        out.push_str("]\n");
+    }
+    if !p.extensions.is_empty() {
+        out.push_str("extensions = [\n");
+        for e in &p.extensions {
+            let _ = writeln!(out, "  {},", extension(e));
+        }
+        out.push_str("]\n");
+    }
+    list_key(out, "statements_recorded", &p.statements_recorded);
+    list_key(out, "sources", &p.sources);
     optional_key(out, "notes", &p.notes);
     optional_key(out, "continues_for", &p.continues_for);
+}
+
+fn acceptance(a: &Acceptance) -> String {
+    let mut fields = vec![("by", quote(&a.by))];
+    if let Some(d) = a.deposited {
+        fields.push(("deposited", quote(&date_text(d))));
+    }
+    if let Some(d) = a.effective {
+        fields.push(("effective", quote(&date_text(d))));
+    }
+    if !a.territories.is_empty() {
+        fields.push(("territories", list(&a.territories)));
+    }
+    if !a.sources.is_empty() {
+        fields.push(("sources", list(&a.sources)));
+    }
+    if !a.notes.is_empty() {
+        fields.push(("notes", quote(&a.notes)));
+    }
+    inline_table(&fields)
+}
+
+fn extension(e: &Extension) -> String {
+    let mut fields = vec![("region", quote(&e.region))];
+    if let Some(d) = e.effective_from {
+        fields.push(("effective_from", quote(&date_text(d))));
+    }
+    if let Some(d) = e.effective_until {
+        fields.push(("effective_until", quote(&date_text(d))));
+    }
+    if !e.central_authorities.is_empty() {
+        let items: Vec<String> = e.central_authorities.iter().map(authority).collect();
+        fields.push(("central_authorities", format!("[{}]", items.join(", "))));
+    }
+    if !e.sources.is_empty() {
+        fields.push(("sources", list(&e.sources)));
+    }
+    if !e.notes.is_empty() {
+        fields.push(("notes", quote(&e.notes)));
+    }
+    inline_table(&fields)
 }
 
 fn date_text(d: PartialDate) -> String {
@@ -122,6 +191,17 @@ fn coverage(c: &Coverage) -> String {
     }
     if !c.transmissions.is_empty() {
         fields.push(("transmissions", list(&c.transmissions)));
+    }
+    if !c.transmission_articles.is_empty() {
+        let items: Vec<(&str, String)> = c
+            .transmission_articles
+            .iter()
+            .map(|(k, v)| (k.as_str(), quote(v)))
+            .collect();
+        fields.push(("transmission_articles", inline_table(&items)));
+    }
+    if !c.conditions.is_empty() {
+        fields.push(("conditions", list(&c.conditions)));
     }
     inline_table(&fields)
 }
@@ -154,6 +234,33 @@ fn reservation(r: &Reservation) -> String {
     }
     if !r.excluded_transmissions.is_empty() {
         fields.push(("excluded_transmissions", list(&r.excluded_transmissions)));
+    }
+    if let Some(k) = r.kind {
+        fields.push(("kind", quote(k.as_str())));
+    }
+    if let Some(b) = r.binds {
+        fields.push(("binds", quote(b.as_str())));
+    }
+    if let Some(d) = r.effective_from {
+        fields.push(("effective_from", quote(&date_text(d))));
+    }
+    if let Some(d) = r.effective_until {
+        fields.push(("effective_until", quote(&date_text(d))));
+    }
+    if !r.required_language.is_empty() {
+        fields.push(("required_language", quote(&r.required_language)));
+    }
+    if !r.objects_to.is_empty() {
+        fields.push(("objects_to", list(&r.objects_to)));
+    }
+    if !r.regions.is_empty() {
+        fields.push(("regions", list(&r.regions)));
+    }
+    if !r.sources.is_empty() {
+        fields.push(("sources", list(&r.sources)));
+    }
+    if !r.notes.is_empty() {
+        fields.push(("notes", quote(&r.notes)));
     }
     inline_table(&fields)
 }

@@ -49,6 +49,7 @@ struct InstrumentRecord {
     short_name: Option<Text>,
     #[serde(default)]
     offence_scope: Vec<Text>,
+    party_list: Option<Spanned<PartyListRecord>>,
     notes: Option<Text>,
     #[serde(default)]
     sources: Vec<Text>,
@@ -66,6 +67,45 @@ struct CoverageRecord {
     articles: Option<Text>,
     #[serde(default)]
     transmissions: Vec<Text>,
+    #[serde(default)]
+    transmission_articles: std::collections::BTreeMap<String, Text>,
+    #[serde(default)]
+    conditions: Vec<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartyListRecord {
+    complete_as_of: Option<DateValue>,
+    covers: Option<Text>,
+    #[serde(default)]
+    sources: Vec<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcceptanceRecord {
+    by: Option<Text>,
+    deposited: Option<DateValue>,
+    effective: Option<DateValue>,
+    #[serde(default)]
+    territories: Vec<Text>,
+    #[serde(default)]
+    sources: Vec<Text>,
+    notes: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtensionRecord {
+    region: Option<Text>,
+    effective_from: Option<DateValue>,
+    effective_until: Option<DateValue>,
+    #[serde(default)]
+    central_authorities: Vec<Spanned<AuthorityRecord>>,
+    #[serde(default)]
+    sources: Vec<Text>,
+    notes: Option<Text>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +129,14 @@ struct PartyRecord {
     reservations: Vec<Spanned<ReservationRecord>>,
     notes: Option<Text>,
     continues_for: Option<Text>,
+    #[serde(default)]
+    acceptances: Vec<Spanned<AcceptanceRecord>>,
+    #[serde(default)]
+    extensions: Vec<Spanned<ExtensionRecord>>,
+    #[serde(default)]
+    statements_recorded: Vec<Text>,
+    #[serde(default)]
+    sources: Vec<Text>,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +157,18 @@ struct ReservationRecord {
     excluded_assistances: Vec<Text>,
     #[serde(default)]
     excluded_transmissions: Vec<Text>,
+    kind: Option<Text>,
+    binds: Option<Text>,
+    effective_from: Option<DateValue>,
+    effective_until: Option<DateValue>,
+    #[serde(default)]
+    sources: Vec<Text>,
+    required_language: Option<Text>,
+    #[serde(default)]
+    objects_to: Vec<Text>,
+    #[serde(default)]
+    regions: Vec<Text>,
+    notes: Option<Text>,
 }
 
 /// One parsed file: its records as domain values, and where each field is.

@@ -38,7 +38,10 @@ fn bundled_dataset_validates_for_the_home_state() {
         dataset.jurisdictions.is_empty(),
         "the built-in list is enough"
     );
-    assert_eq!(dataset.instruments.len(), 136 + 7 + 17 + 1);
+    // Conventions: the 7 of the first pass plus the five UN conventions of
+    // un-conventions-parties.csv that carry extradition or assistance articles;
+    // arrangements 17 (TW added, the Macao amendment folded in); the New York Convention.
+    assert_eq!(dataset.instruments.len(), 136 + 12 + 17 + 1);
 }
 
 #[test]
@@ -235,10 +238,16 @@ fn hague_service_records_china_reservation_and_parties() {
         .iter()
         .find(|r| r.article == "Art. 10")
         .unwrap();
+    // Issue 17 item 4: Art. 10(a), (b) and (c) as the Convention splits them.
     assert_eq!(
         art10.excluded_transmissions,
-        ["postal", "direct_judicial_officers"]
+        [
+            "postal",
+            "judicial_officers_direct",
+            "interested_persons_direct"
+        ]
     );
+    assert_eq!(art10.regions, ["CN"], "the Mainland only");
     assert_eq!(
         cn.central_authorities[0].name,
         "Ministry of Justice (International Legal Cooperation Center)"
@@ -246,26 +255,34 @@ fn hague_service_records_china_reservation_and_parties() {
     let fr = hague.party("FR").unwrap();
     assert_eq!(fr.entry_into_force, date("1972-09-01"));
     assert_eq!(fr.signed, date("1967-01-12"));
-    // 45 rows in the parties file, China's among them.
-    assert_eq!(hague.parties.len(), 45);
+    // 84 rows in the parties file (was 45), China's among them.
+    assert_eq!(hague.parties.len(), 84);
+    assert!(hague.party("GB").is_some() && hague.party("NL").is_some());
+    assert_eq!(
+        hague.party_list.as_ref().unwrap().complete_as_of,
+        date("2024-03-21")
+    );
     let coverage = hague
         .covers(Matter::CivilCommercial, Assistance::ServiceOfDocuments)
         .unwrap();
-    assert_eq!(coverage.articles, "Arts 2-6");
+    assert_eq!(coverage.articles, "Arts 2-6, 8-10");
     assert_eq!(coverage.transmissions[0], "central_authority");
 }
 
 #[test]
 fn hague_evidence_marks_accessions_that_need_acceptance() {
     let hague = instrument("hague-evidence-1970");
-    assert_eq!(hague.parties.len(), 35);
+    assert_eq!(hague.parties.len(), 65);
     let cn = hague.party("CN").unwrap();
     assert!(cn.accession_requires_acceptance);
-    assert!(cn.accepted_by.is_empty(), "acceptances were not tabulated");
-    assert!(
-        cn.central_authorities.is_empty(),
-        "designation not retrieved"
-    );
+    // Germany's acceptance of China's accession, the only one the facts found.
+    let de = cn.acceptance_by("DE").unwrap();
+    assert_eq!(de.effective, date("1998-07-06"));
+    assert_eq!(cn.acceptances.len(), 1);
+    // NPCSC decision of 1997-07-03 item 1 (review: "can be closed").
+    assert_eq!(cn.central_authorities[0].name, "Ministry of Justice");
+    let za = hague.party("ZA").unwrap().acceptance_by("CN").unwrap();
+    assert_eq!(za.territories, ["HK"]);
     assert!(cn.reservations.iter().any(|r| {
         r.article == "Art. 33"
             && r.excluded_transmissions
@@ -273,7 +290,11 @@ fn hague_evidence_marks_accessions_that_need_acceptance() {
     }));
     assert!(hague.party("AR").unwrap().accession_requires_acceptance);
     assert!(!hague.party("FR").unwrap().accession_requires_acceptance);
-    assert_eq!(hague.party("IL").unwrap().entry_into_force, None);
+    // The third pass of the facts found Israel's date (was unknown).
+    assert_eq!(
+        hague.party("IL").unwrap().entry_into_force,
+        date("1979-09-17")
+    );
 }
 
 #[test]
@@ -289,29 +310,57 @@ fn conventions_are_the_judicial_assistance_ones() {
         [
             "hague-service-1965",
             "hague-evidence-1970",
-            "un-narcotics-1988",
             "untoc-2000",
             "uncac-2003",
+            "un-narcotics-1988",
             "un-terrorist-financing-1999",
+            "un-terrorist-bombings-1997",
+            "un-nuclear-terrorism-2005",
+            "un-hostages-1979",
+            "un-cat-1984",
+            "un-protected-persons-1973",
             "sco-counter-terrorism-2009",
             "new-york-1958",
         ]
     );
+    // (parties, complete as of): the counts of un-conventions-parties.csv
+    // (the EU is not a jurisdiction and is left out).
     let scopes = [
-        ("un-narcotics-1988", "narcotics"),
-        ("untoc-2000", "organized_crime"),
-        ("uncac-2003", "corruption"),
-        ("un-terrorist-financing-1999", "terrorist_financing"),
-        ("sco-counter-terrorism-2009", "terrorism"),
+        ("un-narcotics-1988", "drug_trafficking", 191, None),
+        ("untoc-2000", "organized_crime", 191, date("2024-05-04")),
+        ("uncac-2003", "corruption", 191, date("2026-02-07")),
+        (
+            "un-terrorist-financing-1999",
+            "terrorist_financing",
+            190,
+            None,
+        ),
+        ("sco-counter-terrorism-2009", "terrorism", 1, None),
     ];
-    for (id, scope) in scopes {
-        assert_eq!(instrument(id).offence_scope, [scope], "{id}");
+    for (id, scope, parties, complete) in scopes {
+        let i = instrument(id);
+        assert_eq!(i.offence_scope, [scope], "{id}");
+        assert_eq!(i.parties.len(), parties, "{id}");
         assert_eq!(
-            instrument(id).parties.len(),
-            1,
-            "{id}: counterparts not recorded"
+            i.party_list.as_ref().unwrap().complete_as_of,
+            complete,
+            "{id}"
         );
     }
+    // Review finding 10: UNTOC Art. 17 is no legal basis for a transfer.
+    let untoc = instrument("untoc-2000");
+    assert!(
+        untoc
+            .covers(Matter::Criminal, Assistance::TransferOfSentencedPersons)
+            .is_none()
+    );
+    assert!(
+        untoc
+            .covers(Matter::Criminal, Assistance::AssetRecovery)
+            .unwrap()
+            .articles
+            .starts_with("Art. 13")
+    );
     let uncac = instrument("uncac-2003");
     assert_eq!(
         uncac
@@ -402,4 +451,60 @@ fn every_data_file_is_embedded() {
             "new-york.toml"
         ]
     );
+}
+
+/// Issue 16, "Done when": every party date in the bundled data has a source,
+/// on the party itself or, for a treaty's identical dates, on the instrument.
+#[test]
+fn every_party_date_has_a_source() {
+    let mut missing = Vec::new();
+    for i in &bundled().instruments {
+        for p in &i.parties {
+            let dated = p.signed.is_some()
+                || p.ratified.is_some()
+                || p.entry_into_force.is_some()
+                || p.termination_effective.is_some()
+                || p.in_force_as_of.is_some();
+            let sourced = !p.sources.is_empty()
+                || (i.kind != InstrumentKind::MultilateralConvention && !i.sources.is_empty());
+            if dated && !sourced {
+                missing.push(format!("{} {}", i.id, p.jurisdiction));
+            }
+            for a in &p.acceptances {
+                if (a.deposited.is_some() || a.effective.is_some()) && a.sources.is_empty() {
+                    missing.push(format!(
+                        "{} {} acceptance by {}",
+                        i.id, p.jurisdiction, a.by
+                    ));
+                }
+            }
+            for r in &p.reservations {
+                if (r.effective_from.is_some() || r.effective_until.is_some())
+                    && r.sources.is_empty()
+                {
+                    missing.push(format!(
+                        "{} {} statement {}",
+                        i.id, p.jurisdiction, r.article
+                    ));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "dates without a source: {missing:?}");
+}
+
+/// Every multilateral convention says how complete its party list is.
+#[test]
+fn every_convention_states_its_party_list_completeness() {
+    for i in &bundled().instruments {
+        if i.kind == InstrumentKind::MultilateralConvention {
+            let list = i.party_list.as_ref().unwrap_or_else(|| panic!("{}", i.id));
+            assert!(!list.sources.is_empty(), "{}", i.id);
+            assert!(
+                list.complete_as_of.is_some() || !list.covers.is_empty(),
+                "{}: a partial list says what it covers",
+                i.id
+            );
+        }
+    }
 }

@@ -3,8 +3,9 @@
 
 use judicial_dataset::{Dataset, LoadError, bundled, load_path, parse, to_toml};
 use judicial_domain::{
-    Assistance, CentralAuthority, Coverage, Instrument, InstrumentKind, Jurisdiction,
-    JurisdictionKind, Matter, PartialDate, Party, Reservation, TreatyType,
+    Acceptance, Assistance, Binds, CentralAuthority, Coverage, Instrument, InstrumentKind,
+    Jurisdiction, JurisdictionKind, Matter, PartialDate, Party, Reservation, StatementKind,
+    TreatyType,
 };
 use proptest::prelude::*;
 
@@ -315,7 +316,22 @@ fn treaty() -> impl Strategy<Value = Instrument> {
                         text: String::new(),
                         excluded_assistances: vec![Assistance::ServiceOfDocuments],
                         excluded_transmissions: vec!["postal".into()],
+                        kind: Some(StatementKind::Objection),
+                        binds: Some(Binds::RequestsToDeclaringState),
+                        effective_from: PartialDate::parse("1992-01-01"),
+                        sources: vec!["s\"1".into()],
+                        regions: vec!["CN".into()],
+                        ..Reservation::default()
                     });
+                    cn.acceptances.push(Acceptance {
+                        by: "DE".into(),
+                        deposited: Some(signed),
+                        territories: vec![],
+                        sources: vec!["src".into()],
+                        ..Acceptance::default()
+                    });
+                    cn.statements_recorded = vec!["Art. 10".into()];
+                    cn.sources = vec!["party source".into()];
                     cn.extended_to = vec!["HK".into()];
                 }
                 let fr = Party {
@@ -333,6 +349,14 @@ fn treaty() -> impl Strategy<Value = Instrument> {
                     Party {
                         jurisdiction: "FR".into(),
                         extended_to: Vec::new(),
+                        reservations: fr
+                            .reservations
+                            .iter()
+                            .map(|r| Reservation {
+                                regions: vec!["FR".into()],
+                                ..r.clone()
+                            })
+                            .collect(),
                         ..fr
                     },
                 ];

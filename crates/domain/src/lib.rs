@@ -7,13 +7,17 @@
 pub mod date;
 pub mod instrument;
 pub mod jurisdiction;
+pub mod offence;
 pub mod routing;
 pub mod status;
 pub mod validation;
 pub mod vocabulary;
 
 pub use date::{CalendarDate, PartialDate};
-pub use instrument::{CentralAuthority, Coverage, Instrument, Party, Reservation};
+pub use instrument::{
+    Acceptance, Binds, CentralAuthority, Coverage, Extension, InEffect, Instrument, Party,
+    PartyList, Reservation, Statement, StatementKind,
+};
 pub use jurisdiction::{Jurisdiction, JurisdictionKind};
 pub use routing::{
     Channel, Direction, NotApplicable, NotApplicableReason, RouteAnswer, RouteError, RouteQuery,

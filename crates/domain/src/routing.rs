@@ -213,6 +213,9 @@ pub enum RouteError {
     /// The counterpart is the home state itself.
     #[error("counterpart {0} is the home state")]
     CounterpartIsHome(String),
+    /// The offence is not a word of the offence vocabulary (`crate::offence`).
+    #[error("unknown offence {0:?}; known offences: {1}")]
+    UnknownOffence(String, String),
 }
 
 /// Returns the channels through which `home` cooperates with the query's
@@ -363,13 +366,23 @@ impl<'a> Context<'a> {
                 _ => Place::State,
             }
         };
+        let offence = match query.offence.as_deref().and_then(token) {
+            Some(word) => Some(
+                crate::offence::canonical(&word)
+                    .ok_or_else(|| {
+                        RouteError::UnknownOffence(word.clone(), crate::offence::known_words())
+                    })?
+                    .to_owned(),
+            ),
+            None => None,
+        };
         Ok(Self {
             home,
             counterpart,
             place,
             jurisdictions,
             query,
-            offence: query.offence.as_deref().and_then(token),
+            offence,
             transmission: query.transmission.as_deref().and_then(token),
         })
     }

@@ -353,11 +353,44 @@ pub fn validate_instrument(
         }
     }
     for (i, o) in inst.offence_scope.iter().enumerate() {
-        if !is_token(o) {
+        if crate::offence::parse(o).is_none() {
             v.add(
                 format!("{prefix}offence_scope[{i}]"),
-                format!("offence {o:?} must be a lower_snake_case word"),
+                format!(
+                    "unknown offence {o:?}; known offences: {}",
+                    crate::offence::known_words()
+                ),
             );
+        }
+    }
+    if let Some(list) = &inst.party_list {
+        check_date(&mut v, f("party_list.complete_as_of"), list.complete_as_of);
+        if list.complete_as_of.is_some() && list.sources.iter().all(|s| s.trim().is_empty()) {
+            v.add(
+                f("party_list.sources"),
+                format!("{who}: a party list marked complete needs the source of that statement"),
+            );
+        }
+        if let Some(as_of) = list.complete_as_of {
+            // A state another record of this instrument shows as a party
+            // (an acceptance's or objection's author) must be listed.
+            for (i, party) in inst.parties.iter().enumerate() {
+                for (k, a) in party.acceptances.iter().enumerate() {
+                    let dated_before = a
+                        .deposited
+                        .or(a.effective)
+                        .is_none_or(|d| d.earliest() <= as_of.latest());
+                    if dated_before && !is_party(&a.by) && known.jurisdiction(&a.by).is_some() {
+                        v.add(
+                            format!("{prefix}party_list.complete_as_of"),
+                            format!(
+                                "{who}: the party list is marked complete as of {as_of} but lacks {}, which parties[{i}].acceptances[{k}] shows as a party",
+                                a.by
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
     if inst.sources.len() > MAX_LIST_LEN {
@@ -373,6 +406,21 @@ pub fn validate_instrument(
         check_len(&mut v, format!("{prefix}sources[{i}]"), s, MAX_TEXT_LEN);
     }
     v
+}
+
+fn check_sources(v: &mut Violations, field: &str, sources: &[String]) {
+    if sources.len() > MAX_LIST_LEN {
+        v.add(
+            field.to_owned(),
+            format!("more than {MAX_LIST_LEN} sources"),
+        );
+    }
+    for (i, s) in sources.iter().enumerate() {
+        if s.trim().is_empty() {
+            v.add(format!("{field}[{i}]"), "empty source");
+        }
+        check_len(v, format!("{field}[{i}]"), s, MAX_TEXT_LEN);
+    }
 }
 
 fn is_token(t: &str) -> bool {
@@ -445,6 +493,49 @@ fn validate_party(
             &r.text,
             MAX_TEXT_LEN,
         );
+        check_date(
+            v,
+            format!("{p}reservations[{k}].effective_from"),
+            r.effective_from,
+        );
+        check_date(
+            v,
+            format!("{p}reservations[{k}].effective_until"),
+            r.effective_until,
+        );
+        if let (Some(a), Some(b)) = (r.effective_from, r.effective_until)
+            && certainly_before(b, a)
+        {
+            v.add(
+                format!("{p}reservations[{k}].effective_until"),
+                format!(
+                    "{who}: {j}'s statement{} ends {b} before it starts {a}",
+                    if r.article.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" under {}", r.article)
+                    }
+                ),
+            );
+        }
+        for (m, code) in r.objects_to.iter().enumerate() {
+            if known.jurisdiction(code).is_none() {
+                v.add(
+                    format!("{p}reservations[{k}].objects_to[{m}]"),
+                    format!("{who}: unknown jurisdiction {code:?}"),
+                );
+            }
+        }
+        for (m, code) in r.regions.iter().enumerate() {
+            let ok = code == j || known.jurisdiction(code).is_some_and(|x| x.is_region_of(j));
+            if !ok {
+                v.add(
+                    format!("{p}reservations[{k}].regions[{m}]"),
+                    format!("{who}: {code} is neither {j} nor a region of {j}"),
+                );
+            }
+        }
+        check_sources(v, &format!("{p}reservations[{k}].sources"), &r.sources);
         for (m, t) in r.excluded_transmissions.iter().enumerate() {
             if !is_token(t) {
                 v.add(
@@ -475,6 +566,87 @@ fn validate_party(
             MAX_TEXT_LEN,
         );
     }
+    let accession = party.ratified.or(party.signed);
+    for (k, a) in party.acceptances.iter().enumerate() {
+        let field = format!("{p}acceptances[{k}]");
+        match known.jurisdiction(&a.by) {
+            None => v.add(
+                format!("{field}.by"),
+                format!("{who}: acceptance by unknown jurisdiction {:?}", a.by),
+            ),
+            Some(_) if a.by == *j => v.add(
+                format!("{field}.by"),
+                format!("{who}: {j} cannot accept its own accession"),
+            ),
+            Some(_) => {}
+        }
+        for (name, date) in [("deposited", a.deposited), ("effective", a.effective)] {
+            check_date(v, format!("{field}.{name}"), date);
+            if let (Some(d), Some(acc)) = (date, accession)
+                && certainly_before(d, acc)
+            {
+                v.add(
+                    format!("{field}.{name}"),
+                    format!(
+                        "{who}: acceptance by {} {name} {d} precedes {j}'s accession {acc}",
+                        a.by
+                    ),
+                );
+            }
+        }
+        if let (Some(d), Some(e)) = (a.deposited, a.effective)
+            && certainly_before(e, d)
+        {
+            v.add(
+                format!("{field}.effective"),
+                format!(
+                    "{who}: acceptance by {} takes effect {e} before its deposit {d}",
+                    a.by
+                ),
+            );
+        }
+        for (m, t) in a.territories.iter().enumerate() {
+            if !known.jurisdiction(t).is_some_and(|r| r.is_region_of(&a.by)) {
+                v.add(
+                    format!("{field}.territories[{m}]"),
+                    format!("{who}: {t} is not a region of {}", a.by),
+                );
+            }
+        }
+        check_sources(v, &format!("{field}.sources"), &a.sources);
+    }
+    for (k, e) in party.extensions.iter().enumerate() {
+        let field = format!("{p}extensions[{k}]");
+        if !known
+            .jurisdiction(&e.region)
+            .is_some_and(|r| r.is_region_of(j))
+        {
+            v.add(
+                format!("{field}.region"),
+                format!("{who}: {} is not a region of {j}", e.region),
+            );
+        }
+        check_date(v, format!("{field}.effective_from"), e.effective_from);
+        check_date(v, format!("{field}.effective_until"), e.effective_until);
+        if let (Some(a), Some(b)) = (e.effective_from, e.effective_until)
+            && certainly_before(b, a)
+        {
+            v.add(
+                format!("{field}.effective_until"),
+                format!(
+                    "{who}: extension to {} ends {b} before it starts {a}",
+                    e.region
+                ),
+            );
+        }
+        check_sources(v, &format!("{field}.sources"), &e.sources);
+    }
+    for (k, a) in party.statements_recorded.iter().enumerate() {
+        if a.trim().is_empty() {
+            v.add(format!("{p}statements_recorded[{k}]"), "empty article");
+        }
+    }
+    check_sources(v, &format!("{p}sources"), &party.sources);
     for (k, code) in party.accepted_by.iter().enumerate() {
         if known.jurisdiction(code).is_none() {
             v.add(

@@ -4,8 +4,9 @@
 
 use judicial_domain::validation::Violations;
 use judicial_domain::{
-    Assistance, CalendarDate, CentralAuthority, ChannelKind, Coverage, Instrument, InstrumentKind,
-    Jurisdiction, JurisdictionKind, Matter, PartialDate, Party, Reservation, TreatyType,
+    Acceptance, Assistance, Binds, CalendarDate, CentralAuthority, ChannelKind, Coverage,
+    Extension, Instrument, InstrumentKind, Jurisdiction, JurisdictionKind, Matter, PartialDate,
+    Party, PartyList, Reservation, StatementKind, TreatyType,
 };
 
 use crate::v1 as pb;
@@ -265,6 +266,12 @@ pub fn instrument_to_proto(i: &Instrument) -> pb::Instrument {
                 assistance: assistance_to_proto(c.assistance) as i32,
                 articles: c.articles.clone(),
                 transmissions: c.transmissions.clone(),
+                transmission_articles: c
+                    .transmission_articles
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                conditions: c.conditions.clone(),
             })
             .collect(),
         offence_scope: i.offence_scope.clone(),
@@ -275,6 +282,11 @@ pub fn instrument_to_proto(i: &Instrument) -> pb::Instrument {
         update_time: timestamp_to_proto(i.update_time_ms),
         short_name: i.short_name.clone(),
         title_en: i.title_en.clone(),
+        party_list: i.party_list.as_ref().map(|l| pb::PartyList {
+            complete_as_of: l.complete_as_of.map(date_to_proto),
+            covers: l.covers.clone(),
+            sources: l.sources.clone(),
+        }),
     }
 }
 
@@ -299,27 +311,110 @@ fn party_to_proto(p: &Party) -> pb::Party {
                     .map(|a| assistance_to_proto(*a) as i32)
                     .collect(),
                 excluded_transmissions: r.excluded_transmissions.clone(),
+                kind: r.kind.map(statement_kind_to_proto).unwrap_or(0),
+                binds: r.binds.map(binds_to_proto).unwrap_or(0),
+                effective_from: r.effective_from.map(date_to_proto),
+                effective_until: r.effective_until.map(date_to_proto),
+                sources: r.sources.clone(),
+                required_language: r.required_language.clone(),
+                objects_to: r.objects_to.clone(),
+                regions: r.regions.clone(),
+                notes: r.notes.clone(),
             })
             .collect(),
         central_authorities: p
             .central_authorities
             .iter()
-            .map(|a| pb::CentralAuthority {
-                matter: a.matter.map(|m| matter_to_proto(m) as i32).unwrap_or(0),
-                assistance: a
-                    .assistance
-                    .map(|x| assistance_to_proto(x) as i32)
-                    .unwrap_or(0),
-                name: a.name.clone(),
-                notes: a.notes.clone(),
-            })
+            .map(authority_to_proto)
             .collect(),
         accession_requires_acceptance: p.accession_requires_acceptance,
         accepted_by: p.accepted_by.clone(),
         extended_to: p.extended_to.clone(),
         notes: p.notes.clone(),
         continues_for: p.continues_for.clone(),
+        acceptances: p
+            .acceptances
+            .iter()
+            .map(|a| pb::Acceptance {
+                by: a.by.clone(),
+                deposited: a.deposited.map(date_to_proto),
+                effective: a.effective.map(date_to_proto),
+                territories: a.territories.clone(),
+                sources: a.sources.clone(),
+                notes: a.notes.clone(),
+            })
+            .collect(),
+        extensions: p
+            .extensions
+            .iter()
+            .map(|e| pb::TerritorialExtension {
+                region: e.region.clone(),
+                effective_from: e.effective_from.map(date_to_proto),
+                effective_until: e.effective_until.map(date_to_proto),
+                central_authorities: e
+                    .central_authorities
+                    .iter()
+                    .map(authority_to_proto)
+                    .collect(),
+                sources: e.sources.clone(),
+                notes: e.notes.clone(),
+            })
+            .collect(),
+        statements_recorded: p.statements_recorded.clone(),
+        sources: p.sources.clone(),
     }
+}
+
+fn authority_to_proto(a: &CentralAuthority) -> pb::CentralAuthority {
+    pb::CentralAuthority {
+        matter: a.matter.map(|m| matter_to_proto(m) as i32).unwrap_or(0),
+        assistance: a
+            .assistance
+            .map(|x| assistance_to_proto(x) as i32)
+            .unwrap_or(0),
+        name: a.name.clone(),
+        notes: a.notes.clone(),
+    }
+}
+
+fn statement_kind_to_proto(k: StatementKind) -> i32 {
+    (match k {
+        StatementKind::Reservation => pb::StatementKind::Reservation,
+        StatementKind::Declaration => pb::StatementKind::Declaration,
+        StatementKind::Objection => pb::StatementKind::Objection,
+        StatementKind::Withdrawal => pb::StatementKind::Withdrawal,
+        StatementKind::Notification => pb::StatementKind::Notification,
+    }) as i32
+}
+
+fn statement_kind_from_proto(v: i32) -> Result<Option<StatementKind>, ()> {
+    Ok(match pb::StatementKind::try_from(v).map_err(|_| ())? {
+        pb::StatementKind::Unspecified => None,
+        pb::StatementKind::Reservation => Some(StatementKind::Reservation),
+        pb::StatementKind::Declaration => Some(StatementKind::Declaration),
+        pb::StatementKind::Objection => Some(StatementKind::Objection),
+        pb::StatementKind::Withdrawal => Some(StatementKind::Withdrawal),
+        pb::StatementKind::Notification => Some(StatementKind::Notification),
+    })
+}
+
+fn binds_to_proto(b: Binds) -> i32 {
+    (match b {
+        Binds::RequestsToDeclaringState => pb::StatementBinds::RequestsToDeclaringState,
+        Binds::RequestsFromDeclaringState => pb::StatementBinds::RequestsFromDeclaringState,
+        Binds::Both => pb::StatementBinds::Both,
+        Binds::NotAboutRequests => pb::StatementBinds::NotAboutRequests,
+    }) as i32
+}
+
+fn binds_from_proto(v: i32) -> Result<Option<Binds>, ()> {
+    Ok(match pb::StatementBinds::try_from(v).map_err(|_| ())? {
+        pb::StatementBinds::Unspecified => None,
+        pb::StatementBinds::RequestsToDeclaringState => Some(Binds::RequestsToDeclaringState),
+        pb::StatementBinds::RequestsFromDeclaringState => Some(Binds::RequestsFromDeclaringState),
+        pb::StatementBinds::Both => Some(Binds::Both),
+        pb::StatementBinds::NotAboutRequests => Some(Binds::NotAboutRequests),
+    })
 }
 
 /// Converts a wire instrument, recording every malformed field under
@@ -376,6 +471,12 @@ pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violation
                 assistance: assistance?,
                 articles: c.articles.clone(),
                 transmissions: c.transmissions.clone(),
+                transmission_articles: c
+                    .transmission_articles
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                conditions: c.conditions.clone(),
             })
         })
         .collect();
@@ -389,6 +490,15 @@ pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violation
         parties,
         coverage,
         offence_scope: p.offence_scope.clone(),
+        party_list: p.party_list.as_ref().map(|l| PartyList {
+            complete_as_of: partial_from_proto(
+                l.complete_as_of.as_ref(),
+                &format!("{prefix}party_list.complete_as_of"),
+                v,
+            ),
+            covers: l.covers.clone(),
+            sources: l.sources.clone(),
+        }),
         sources: p.sources.clone(),
         notes: p.notes.clone(),
         revision: 0,
@@ -432,48 +542,130 @@ fn party_from_proto(p: &pb::Party, prefix: &str, v: &mut Violations) -> Party {
                     })
                     .collect(),
                 excluded_transmissions: r.excluded_transmissions.clone(),
+                kind: statement_kind_from_proto(r.kind).unwrap_or_else(|()| {
+                    v.add(
+                        format!("{prefix}reservations[{k}].kind"),
+                        format!("unknown statement kind {}", r.kind),
+                    );
+                    None
+                }),
+                binds: binds_from_proto(r.binds).unwrap_or_else(|()| {
+                    v.add(
+                        format!("{prefix}reservations[{k}].binds"),
+                        format!("unknown statement binds value {}", r.binds),
+                    );
+                    None
+                }),
+                effective_from: date(
+                    &r.effective_from,
+                    &format!("reservations[{k}].effective_from"),
+                    v,
+                ),
+                effective_until: date(
+                    &r.effective_until,
+                    &format!("reservations[{k}].effective_until"),
+                    v,
+                ),
+                sources: r.sources.clone(),
+                required_language: r.required_language.clone(),
+                objects_to: r.objects_to.clone(),
+                regions: r.regions.clone(),
+                notes: r.notes.clone(),
             })
             .collect(),
         central_authorities: p
             .central_authorities
             .iter()
             .enumerate()
-            .map(|(k, a)| {
-                let matter = if a.matter == 0 {
-                    None
-                } else {
-                    matter_from_proto(a.matter)
-                };
-                if a.matter != 0 && matter.is_none() {
-                    v.add(
-                        format!("{prefix}central_authorities[{k}].matter"),
-                        format!("unknown matter {}", a.matter),
-                    );
-                }
-                let assistance = if a.assistance == 0 {
-                    None
-                } else {
-                    assistance_from_proto(a.assistance)
-                };
-                if a.assistance != 0 && assistance.is_none() {
-                    v.add(
-                        format!("{prefix}central_authorities[{k}].assistance"),
-                        format!("unknown assistance {}", a.assistance),
-                    );
-                }
-                CentralAuthority {
-                    matter,
-                    assistance,
-                    name: a.name.clone(),
-                    notes: a.notes.clone(),
-                }
-            })
+            .map(|(k, a)| authority_from_proto(a, &format!("{prefix}central_authorities[{k}]."), v))
             .collect(),
         accession_requires_acceptance: p.accession_requires_acceptance,
         accepted_by: p.accepted_by.clone(),
         extended_to: p.extended_to.clone(),
         notes: p.notes.clone(),
         continues_for: p.continues_for.clone(),
+        acceptances: p
+            .acceptances
+            .iter()
+            .enumerate()
+            .map(|(k, a)| Acceptance {
+                by: a.by.clone(),
+                deposited: date(&a.deposited, &format!("acceptances[{k}].deposited"), v),
+                effective: date(&a.effective, &format!("acceptances[{k}].effective"), v),
+                territories: a.territories.clone(),
+                sources: a.sources.clone(),
+                notes: a.notes.clone(),
+            })
+            .collect(),
+        extensions: p
+            .extensions
+            .iter()
+            .enumerate()
+            .map(|(k, e)| Extension {
+                region: e.region.clone(),
+                effective_from: date(
+                    &e.effective_from,
+                    &format!("extensions[{k}].effective_from"),
+                    v,
+                ),
+                effective_until: date(
+                    &e.effective_until,
+                    &format!("extensions[{k}].effective_until"),
+                    v,
+                ),
+                central_authorities: e
+                    .central_authorities
+                    .iter()
+                    .enumerate()
+                    .map(|(m, a)| {
+                        authority_from_proto(
+                            a,
+                            &format!("{prefix}extensions[{k}].central_authorities[{m}]."),
+                            v,
+                        )
+                    })
+                    .collect(),
+                sources: e.sources.clone(),
+                notes: e.notes.clone(),
+            })
+            .collect(),
+        statements_recorded: p.statements_recorded.clone(),
+        sources: p.sources.clone(),
+    }
+}
+
+fn authority_from_proto(
+    a: &pb::CentralAuthority,
+    prefix: &str,
+    v: &mut Violations,
+) -> CentralAuthority {
+    let matter = if a.matter == 0 {
+        None
+    } else {
+        matter_from_proto(a.matter)
+    };
+    if a.matter != 0 && matter.is_none() {
+        v.add(
+            format!("{prefix}matter"),
+            format!("unknown matter {}", a.matter),
+        );
+    }
+    let assistance = if a.assistance == 0 {
+        None
+    } else {
+        assistance_from_proto(a.assistance)
+    };
+    if a.assistance != 0 && assistance.is_none() {
+        v.add(
+            format!("{prefix}assistance"),
+            format!("unknown assistance {}", a.assistance),
+        );
+    }
+    CentralAuthority {
+        matter,
+        assistance,
+        name: a.name.clone(),
+        notes: a.notes.clone(),
     }
 }
 

@@ -40,6 +40,7 @@ const FIELDS: &[&str] = &[
     "offence_scope",
     "sources",
     "notes",
+    "party_list",
 ];
 
 /// (counterpart, matter, assistance) → the resources that touched it.
@@ -308,6 +309,7 @@ pub fn changed_fields(old: &Instrument, new: &Instrument) -> Vec<&'static str> {
             "offence_scope" => old.offence_scope != new.offence_scope,
             "sources" => old.sources != new.sources,
             "notes" => old.notes != new.notes,
+            "party_list" => old.party_list != new.party_list,
             _ => false,
         })
         .collect()

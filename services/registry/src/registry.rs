@@ -46,6 +46,7 @@ pub const UPDATABLE_FIELDS: &[&str] = &[
     "offence_scope",
     "sources",
     "notes",
+    "party_list",
 ];
 
 /// The registry: a store plus the rules for writing it.
@@ -281,6 +282,7 @@ impl Registry {
                     "offence_scope" => merged.offence_scope = patch.offence_scope.clone(),
                     "sources" => merged.sources = patch.sources.clone(),
                     "notes" => merged.notes = patch.notes.clone(),
+                    "party_list" => merged.party_list = patch.party_list.clone(),
                     _ => {}
                 }
             }

@@ -51,6 +51,11 @@ impl From<RouterError> for Status {
                 v.add("counterpart", message);
                 invalid_argument(&v)
             }
+            RouterError::Route(RouteError::UnknownOffence(..)) => {
+                let mut v = Violations::default();
+                v.add("offence", message);
+                invalid_argument(&v)
+            }
             RouterError::NotCaughtUp { .. } => {
                 with_reason(Code::Unavailable, message, "NOT_CAUGHT_UP")
             }

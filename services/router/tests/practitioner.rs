@@ -95,7 +95,6 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
         r.channels
     );
     assert!(text(&r.channels[0]).contains("Reciprocity reservation"));
-
     // review finding 9 / issue 16 item 5: Taiwan civil service → the cross-strait agreement.
     let r = route(
         &mut rt,
@@ -204,6 +203,41 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
         last.conditions[0].contains("CPL Art. 294(1)"),
         "{:?}",
         last.conditions
+    );
+
+    router.stop().await.unwrap();
+    registry.stop().await.unwrap();
+}
+
+/// The New York Convention's party list is complete as of 2014-07-10 only
+/// (new-york.toml `party_list`): a state missing from it (Angola) is
+/// uncertain after that date, not "not a party". The data says so; the rule
+/// that reads `party_list` is the conventions branch's (issue 16 item 3).
+#[tokio::test]
+#[ignore = "needs the party-list rule of the conventions branch (issue 16 item 3) in the router"]
+async fn a_state_missing_from_the_new_york_list_after_2014_is_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = RegistryHandle::start(dir.path(), Seed::Bundled).await;
+    let router = RouterHandle::start(&registry.url()).await;
+    let mut rt = router.client();
+    // The party list is complete as of 2014-07-10 only: a state missing from
+    // it (Angola) is uncertain after that date, not "not a party".
+    let awards = pb::Assistance::RecognitionOfArbitralAwards;
+    let r = route(&mut rt, "AO", CIVIL, awards, date(2024, 6, 1)).await;
+    let nyc = r
+        .channels
+        .iter()
+        .find(|c| c.instrument == "instruments/new-york-1958")
+        .expect("offered as uncertain");
+    assert!(nyc.uncertain, "{nyc:?}");
+    let r = route(&mut rt, "AO", CIVIL, awards, date(2013, 6, 1)).await;
+    assert!(
+        r.not_applicable
+            .iter()
+            .any(|n| n.instrument == "instruments/new-york-1958"
+                && n.code == pb::NotApplicableReason::NotAParty as i32),
+        "{:?}",
+        r.not_applicable
     );
 
     router.stop().await.unwrap();

@@ -257,6 +257,7 @@ async fn conventions_apply_pairwise_and_respect_reservations() {
             assistance: SERVICE as i32,
             articles: "Arts 2-6".into(),
             transmissions: vec!["central_authority".into(), "postal".into()],
+            ..Default::default()
         }],
         sources: vec!["test".into()],
         ..Default::default()

@@ -6,14 +6,15 @@ use std::fmt::Display;
 use std::ops::Range;
 
 use judicial_domain::{
-    Assistance, CentralAuthority, Coverage, Instrument, InstrumentKind, Jurisdiction,
-    JurisdictionKind, Matter, PartialDate, Party, Reservation, TreatyType,
+    Acceptance, Assistance, Binds, CentralAuthority, Coverage, Extension, Instrument,
+    InstrumentKind, Jurisdiction, JurisdictionKind, Matter, PartialDate, Party, PartyList,
+    Reservation, StatementKind, TreatyType,
 };
 use toml::Spanned;
 
 use super::{
-    AuthorityRecord, CoverageRecord, DateValue, InstrumentRecord, JurisdictionRecord, PartyRecord,
-    ReservationRecord, Text,
+    AcceptanceRecord, AuthorityRecord, CoverageRecord, DateValue, ExtensionRecord,
+    InstrumentRecord, JurisdictionRecord, PartyListRecord, PartyRecord, ReservationRecord, Text,
 };
 use crate::error::Problem;
 use crate::location::LineIndex;
@@ -230,6 +231,10 @@ impl Converter<'_> {
         let offence_scope = self.texts(&format!("{path}.offence_scope"), &r.offence_scope);
         let notes = self.text(&format!("{path}.notes"), &r.notes);
         let sources = self.texts(&format!("{path}.sources"), &r.sources);
+        let party_list = match &r.party_list {
+            Some(l) => Some(self.party_list(&format!("{path}.party_list"), l)?),
+            None => None,
+        };
         let coverage: Vec<Option<Coverage>> = r
             .coverage
             .iter()
@@ -249,6 +254,7 @@ impl Converter<'_> {
         instrument.offence_scope = offence_scope;
         instrument.notes = notes;
         instrument.sources = sources;
+        instrument.party_list = party_list;
         instrument.coverage = coverage.into_iter().collect::<Option<_>>()?;
         instrument.parties = parties.into_iter().collect::<Option<_>>()?;
         Some(instrument)
@@ -275,11 +281,81 @@ impl Converter<'_> {
         );
         let articles = self.text(&format!("{path}.articles"), &r.articles);
         let transmissions = self.texts(&format!("{path}.transmissions"), &r.transmissions);
+        let transmission_articles = r
+            .transmission_articles
+            .iter()
+            .map(|(k, v)| {
+                self.mark(&format!("{path}.transmission_articles.{k}"), v.span());
+                (k.clone(), v.get_ref().clone())
+            })
+            .collect();
         Some(Coverage {
             matter: matter?,
             assistance: assistance?,
             articles,
             transmissions,
+            transmission_articles,
+            conditions: self.texts(&format!("{path}.conditions"), &r.conditions),
+        })
+    }
+
+    fn party_list(&mut self, path: &str, record: &Spanned<PartyListRecord>) -> Option<PartyList> {
+        self.mark(path, record.span());
+        let r = record.get_ref();
+        let complete_as_of = self.date(&format!("{path}.complete_as_of"), &r.complete_as_of);
+        if r.complete_as_of.is_some() && complete_as_of.is_none() {
+            return None;
+        }
+        Some(PartyList {
+            complete_as_of,
+            covers: self.text(&format!("{path}.covers"), &r.covers),
+            sources: self.texts(&format!("{path}.sources"), &r.sources),
+        })
+    }
+
+    fn acceptance(&mut self, path: &str, record: &Spanned<AcceptanceRecord>) -> Option<Acceptance> {
+        self.mark(path, record.span());
+        let r = record.get_ref();
+        let deposited = self.date(&format!("{path}.deposited"), &r.deposited);
+        let effective = self.date(&format!("{path}.effective"), &r.effective);
+        if (r.deposited.is_some() && deposited.is_none())
+            || (r.effective.is_some() && effective.is_none())
+        {
+            return None;
+        }
+        Some(Acceptance {
+            by: self.text(&format!("{path}.by"), &r.by),
+            deposited,
+            effective,
+            territories: self.texts(&format!("{path}.territories"), &r.territories),
+            sources: self.texts(&format!("{path}.sources"), &r.sources),
+            notes: self.text(&format!("{path}.notes"), &r.notes),
+        })
+    }
+
+    fn extension(&mut self, path: &str, record: &Spanned<ExtensionRecord>) -> Option<Extension> {
+        self.mark(path, record.span());
+        let r = record.get_ref();
+        let effective_from = self.date(&format!("{path}.effective_from"), &r.effective_from);
+        let effective_until = self.date(&format!("{path}.effective_until"), &r.effective_until);
+        if (r.effective_from.is_some() && effective_from.is_none())
+            || (r.effective_until.is_some() && effective_until.is_none())
+        {
+            return None;
+        }
+        let authorities: Vec<Option<CentralAuthority>> = r
+            .central_authorities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| self.authority(&format!("{path}.central_authorities[{i}]"), a))
+            .collect();
+        Some(Extension {
+            region: self.text(&format!("{path}.region"), &r.region),
+            effective_from,
+            effective_until,
+            central_authorities: authorities.into_iter().collect::<Option<_>>()?,
+            sources: self.texts(&format!("{path}.sources"), &r.sources),
+            notes: self.text(&format!("{path}.notes"), &r.notes),
         })
     }
 
@@ -310,6 +386,18 @@ impl Converter<'_> {
             .enumerate()
             .map(|(i, a)| self.reservation(&format!("{path}.reservations[{i}]"), a))
             .collect();
+        let acceptances: Vec<Option<Acceptance>> = r
+            .acceptances
+            .iter()
+            .enumerate()
+            .map(|(i, a)| self.acceptance(&format!("{path}.acceptances[{i}]"), a))
+            .collect();
+        let extensions: Vec<Option<Extension>> = r
+            .extensions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| self.extension(&format!("{path}.extensions[{i}]"), a))
+            .collect();
         if let Some(flag) = &r.accession_requires_acceptance {
             self.mark(
                 &format!("{path}.accession_requires_acceptance"),
@@ -334,6 +422,13 @@ impl Converter<'_> {
             extended_to: self.texts(&format!("{path}.extended_to"), &r.extended_to),
             notes: self.text(&format!("{path}.notes"), &r.notes),
             continues_for: self.text(&format!("{path}.continues_for"), &r.continues_for),
+            acceptances: acceptances.into_iter().collect::<Option<_>>()?,
+            extensions: extensions.into_iter().collect::<Option<_>>()?,
+            statements_recorded: self.texts(
+                &format!("{path}.statements_recorded"),
+                &r.statements_recorded,
+            ),
+            sources: self.texts(&format!("{path}.sources"), &r.sources),
         };
         ok.then_some(party)
     }
@@ -390,6 +485,33 @@ impl Converter<'_> {
         if excluded_assistances.len() != r.excluded_assistances.len() {
             return None;
         }
+        let kind = match &r.kind {
+            Some(k) => Some(self.word(
+                &format!("{path}.kind"),
+                k,
+                "statement kind",
+                StatementKind::parse,
+                StatementKind::ALL,
+            )?),
+            None => None,
+        };
+        let binds = match &r.binds {
+            Some(b) => Some(self.word(
+                &format!("{path}.binds"),
+                b,
+                "binds value",
+                Binds::parse,
+                Binds::ALL,
+            )?),
+            None => None,
+        };
+        let effective_from = self.date(&format!("{path}.effective_from"), &r.effective_from);
+        let effective_until = self.date(&format!("{path}.effective_until"), &r.effective_until);
+        if (r.effective_from.is_some() && effective_from.is_none())
+            || (r.effective_until.is_some() && effective_until.is_none())
+        {
+            return None;
+        }
         Some(Reservation {
             article: self.text(&format!("{path}.article"), &r.article),
             text: self.text(&format!("{path}.text"), &r.text),
@@ -398,6 +520,16 @@ impl Converter<'_> {
                 &format!("{path}.excluded_transmissions"),
                 &r.excluded_transmissions,
             ),
+            kind,
+            binds,
+            effective_from,
+            effective_until,
+            sources: self.texts(&format!("{path}.sources"), &r.sources),
+            required_language: self
+                .text(&format!("{path}.required_language"), &r.required_language),
+            objects_to: self.texts(&format!("{path}.objects_to"), &r.objects_to),
+            regions: self.texts(&format!("{path}.regions"), &r.regions),
+            notes: self.text(&format!("{path}.notes"), &r.notes),
         })
     }
 }

@@ -43,6 +43,7 @@ fn reservation() -> impl Strategy<Value = Reservation> {
             text: String::new(),
             excluded_assistances: assistances,
             excluded_transmissions: means.into_iter().map(str::to_owned).collect(),
+            ..Reservation::default()
         })
 }
 

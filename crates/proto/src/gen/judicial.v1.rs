@@ -288,6 +288,95 @@ pub struct Reservation {
     /// Means of transmission it excludes (`postal`, `diplomatic_agents`, ...).
     #[prost(string, repeated, tag = "4")]
     pub excluded_transmissions: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// What sort of statement this is; unspecified when the record does not say.
+    #[prost(enumeration = "StatementKind", tag = "5")]
+    pub kind: i32,
+    /// Whom it binds; unspecified derives it (an exclusion of a means binds
+    /// requests to the declaring state; anything else binds both ways).
+    #[prost(enumeration = "StatementBinds", tag = "6")]
+    pub binds: i32,
+    /// First day it has effect; unset: from the party's participation.
+    #[prost(message, optional, tag = "7")]
+    pub effective_from: ::core::option::Option<Date>,
+    /// Last day it has effect; unset: still in effect.
+    #[prost(message, optional, tag = "8")]
+    pub effective_until: ::core::option::Option<Date>,
+    /// Where it comes from.
+    #[prost(string, repeated, tag = "9")]
+    pub sources: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// A language documents must be in or translated into (`Chinese`).
+    #[prost(string, tag = "10")]
+    pub required_language: ::prost::alloc::string::String,
+    /// States whose accession (or statement) an objection concerns; an
+    /// objection to an accession needing acceptance is a refusal.
+    #[prost(string, repeated, tag = "11")]
+    pub objects_to: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Where it applies: empty for the party's whole territory; the party's own
+    /// code stands for its territory without the regions it extended the
+    /// instrument to (`CN`: the Mainland).
+    #[prost(string, repeated, tag = "12")]
+    pub regions: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Notes (inferred, conflicting sources).
+    #[prost(string, tag = "13")]
+    pub notes: ::prost::alloc::string::String,
+}
+/// Another state's acceptance of a party's accession (Hague Evidence Art. 39).
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Acceptance {
+    /// The accepting state.
+    #[prost(string, tag = "1")]
+    pub by: ::prost::alloc::string::String,
+    /// Deposit of the declaration of acceptance, if known.
+    #[prost(message, optional, tag = "2")]
+    pub deposited: ::core::option::Option<Date>,
+    /// Effect between the two states, if a source gives it (else the 60th day
+    /// after deposit, Art. 39(5), computed).
+    #[prost(message, optional, tag = "3")]
+    pub effective: ::core::option::Option<Date>,
+    /// Regions of the accepting state it is limited to; empty for the whole state.
+    #[prost(string, repeated, tag = "4")]
+    pub territories: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Where it comes from.
+    #[prost(string, repeated, tag = "5")]
+    pub sources: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Notes.
+    #[prost(string, tag = "6")]
+    pub notes: ::prost::alloc::string::String,
+}
+/// Application of an instrument to a region of a party, as a dated event.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct TerritorialExtension {
+    /// The region (`HK`).
+    #[prost(string, tag = "1")]
+    pub region: ::prost::alloc::string::String,
+    /// First day it applies there, if known.
+    #[prost(message, optional, tag = "2")]
+    pub effective_from: ::core::option::Option<Date>,
+    /// Last day it applies there, if it ended.
+    #[prost(message, optional, tag = "3")]
+    pub effective_until: ::core::option::Option<Date>,
+    /// The region's own authorities.
+    #[prost(message, repeated, tag = "4")]
+    pub central_authorities: ::prost::alloc::vec::Vec<CentralAuthority>,
+    /// Where it comes from.
+    #[prost(string, repeated, tag = "5")]
+    pub sources: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Notes.
+    #[prost(string, tag = "6")]
+    pub notes: ::prost::alloc::string::String,
+}
+/// How complete an instrument's party list is.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct PartyList {
+    /// The list holds every party as of this date; unset: partial.
+    #[prost(message, optional, tag = "1")]
+    pub complete_as_of: ::core::option::Option<Date>,
+    /// What a partial list covers.
+    #[prost(string, tag = "2")]
+    pub covers: ::prost::alloc::string::String,
+    /// Where the completeness statement comes from.
+    #[prost(string, repeated, tag = "3")]
+    pub sources: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
 }
 /// The authority of a party that sends and receives requests of some kind.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -357,9 +446,24 @@ pub struct Party {
     /// (Numbered 30 to stay clear of the fields other changes append.)
     #[prost(string, tag = "30")]
     pub continues_for: ::prost::alloc::string::String,
+    /// Dated acceptances of this party's accession by other states
+    /// (accepted_by is the undated form; both count).
+    #[prost(message, repeated, tag = "14")]
+    pub acceptances: ::prost::alloc::vec::Vec<Acceptance>,
+    /// Application to its regions as dated events.
+    #[prost(message, repeated, tag = "15")]
+    pub extensions: ::prost::alloc::vec::Vec<TerritorialExtension>,
+    /// Articles whose statements by this party are all recorded (`Art. 10`), or
+    /// `all`; means under other articles are shown as subject to declarations
+    /// not recorded.
+    #[prost(string, repeated, tag = "16")]
+    pub statements_recorded: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Where this party's dates come from.
+    #[prost(string, repeated, tag = "17")]
+    pub sources: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
 }
 /// A (matter, assistance) pair an instrument provides for, with where and how.
-#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Coverage {
     /// The matter.
     #[prost(enumeration = "Matter", tag = "1")]
@@ -374,6 +478,15 @@ pub struct Coverage {
     /// `diplomatic_channels`, `postal`, ...).
     #[prost(string, repeated, tag = "4")]
     pub transmissions: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// The article providing for each means (`postal` -> `Art. 10(a)`).
+    #[prost(map = "string, string", tag = "5")]
+    pub transmission_articles: ::std::collections::HashMap<
+        ::prost::alloc::string::String,
+        ::prost::alloc::string::String,
+    >,
+    /// Conditions every channel under this coverage carries.
+    #[prost(string, repeated, tag = "6")]
+    pub conditions: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
 }
 /// A treaty, convention or arrangement, with its parties and what it covers.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -425,6 +538,9 @@ pub struct Instrument {
     /// An English title, when the official one is in another language.
     #[prost(string, tag = "15")]
     pub title_en: ::prost::alloc::string::String,
+    /// How complete the party list is; unset: not stated (treated as partial).
+    #[prost(message, optional, tag = "16")]
+    pub party_list: ::core::option::Option<PartyList>,
 }
 /// Request for CreateJurisdiction.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -816,6 +932,100 @@ impl JurisdictionKind {
             "JURISDICTION_KIND_UNSPECIFIED" => Some(Self::Unspecified),
             "JURISDICTION_KIND_STATE" => Some(Self::State),
             "JURISDICTION_KIND_REGION" => Some(Self::Region),
+            _ => None,
+        }
+    }
+}
+/// What sort of statement a Reservation record is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum StatementKind {
+    /// Not stated.
+    Unspecified = 0,
+    /// A reservation.
+    Reservation = 1,
+    /// A declaration the instrument allows.
+    Declaration = 2,
+    /// An objection (to a means, or to another state's accession or reservation).
+    Objection = 3,
+    /// The withdrawal of an earlier statement.
+    Withdrawal = 4,
+    /// A notification (authorities, languages, legal basis).
+    Notification = 5,
+}
+impl StatementKind {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "STATEMENT_KIND_UNSPECIFIED",
+            Self::Reservation => "STATEMENT_KIND_RESERVATION",
+            Self::Declaration => "STATEMENT_KIND_DECLARATION",
+            Self::Objection => "STATEMENT_KIND_OBJECTION",
+            Self::Withdrawal => "STATEMENT_KIND_WITHDRAWAL",
+            Self::Notification => "STATEMENT_KIND_NOTIFICATION",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "STATEMENT_KIND_UNSPECIFIED" => Some(Self::Unspecified),
+            "STATEMENT_KIND_RESERVATION" => Some(Self::Reservation),
+            "STATEMENT_KIND_DECLARATION" => Some(Self::Declaration),
+            "STATEMENT_KIND_OBJECTION" => Some(Self::Objection),
+            "STATEMENT_KIND_WITHDRAWAL" => Some(Self::Withdrawal),
+            "STATEMENT_KIND_NOTIFICATION" => Some(Self::Notification),
+            _ => None,
+        }
+    }
+}
+/// Whom a statement binds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum StatementBinds {
+    /// Not stated; derived from its effect.
+    Unspecified = 0,
+    /// Requests sent to the declaring state.
+    RequestsToDeclaringState = 1,
+    /// Requests the declaring state sends.
+    RequestsFromDeclaringState = 2,
+    /// Requests either way.
+    Both = 3,
+    /// Not about requests (dispute settlement between states).
+    NotAboutRequests = 4,
+}
+impl StatementBinds {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "STATEMENT_BINDS_UNSPECIFIED",
+            Self::RequestsToDeclaringState => {
+                "STATEMENT_BINDS_REQUESTS_TO_DECLARING_STATE"
+            }
+            Self::RequestsFromDeclaringState => {
+                "STATEMENT_BINDS_REQUESTS_FROM_DECLARING_STATE"
+            }
+            Self::Both => "STATEMENT_BINDS_BOTH",
+            Self::NotAboutRequests => "STATEMENT_BINDS_NOT_ABOUT_REQUESTS",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "STATEMENT_BINDS_UNSPECIFIED" => Some(Self::Unspecified),
+            "STATEMENT_BINDS_REQUESTS_TO_DECLARING_STATE" => {
+                Some(Self::RequestsToDeclaringState)
+            }
+            "STATEMENT_BINDS_REQUESTS_FROM_DECLARING_STATE" => {
+                Some(Self::RequestsFromDeclaringState)
+            }
+            "STATEMENT_BINDS_BOTH" => Some(Self::Both),
+            "STATEMENT_BINDS_NOT_ABOUT_REQUESTS" => Some(Self::NotAboutRequests),
             _ => None,
         }
     }
