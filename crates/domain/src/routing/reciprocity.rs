@@ -1027,9 +1027,14 @@ fn own_region(ctx: &Context<'_>, rule: &ReciprocityRule, others: bool) -> Channe
     Channel {
         kind: ChannelKind::Reciprocity,
         instrument_id: None,
-        title: "Inter-regional cooperation outside the arrangements (no arrangement is recorded \
-                for this request)"
-            .to_owned(),
+        title: if others {
+            "Inter-regional cooperation outside the arrangements (only where no arrangement \
+             covers the request)"
+        } else {
+            "Inter-regional cooperation outside the arrangements (no arrangement is recorded \
+             for this request)"
+        }
+        .to_owned(),
         articles: String::new(),
         home_authority: rule.inter_regional_authority.clone(),
         foreign_authority: "not recorded".to_owned(),
