@@ -169,6 +169,7 @@ pub enum InEffect {
 
 impl Reservation {
     /// Whom it binds, derived when the record does not say.
+    #[allow(clippy::unnecessary_lazy_evaluations)]
     pub fn binds(&self) -> Binds {
         self.binds.unwrap_or_else(|| {
             if !self.excluded_transmissions.is_empty() && self.excluded_assistances.is_empty() {
