@@ -186,7 +186,8 @@ pub struct RouteArgs {
     pub country: String,
     /// civil (civil and commercial) or criminal.
     pub matter: String,
-    /// service-of-documents, taking-of-evidence, recognition-and-enforcement,
+    /// service-of-documents, taking-of-evidence, recognition-and-enforcement
+    /// (judgments), recognition-of-arbitral-awards, interim-measures,
     /// asset-recovery, legal-information, extradition, transfer-of-sentenced-persons.
     pub assistance: String,
     /// Date of the request, YYYY-MM-DD (default: today in the router's offset).

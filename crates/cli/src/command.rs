@@ -153,7 +153,11 @@ pub fn parse_assistance(text: &str) -> Result<Assistance, CliError> {
     let alias = match normal.as_str() {
         "service" => Some(Assistance::ServiceOfDocuments),
         "evidence" => Some(Assistance::TakingOfEvidence),
-        "enforcement" | "recognition" => Some(Assistance::RecognitionAndEnforcement),
+        "enforcement" | "recognition" | "judgment" | "judgments" => {
+            Some(Assistance::RecognitionAndEnforcement)
+        }
+        "award" | "awards" | "arbitral-awards" => Some(Assistance::RecognitionOfArbitralAwards),
+        "interim" | "preservation" => Some(Assistance::InterimMeasures),
         "transfer" => Some(Assistance::TransferOfSentencedPersons),
         _ => None,
     };

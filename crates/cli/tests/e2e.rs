@@ -243,6 +243,7 @@ fn dev_shuts_down_cleanly_on_sigint() {
             .instruments
             .contains_key("cn-de-civil-2031")
     );
+    // The bundled dataset plus the one instrument written before Ctrl-C.
     assert_eq!(
         registry.state().instruments.len(),
         judicial_dataset::bundled().instruments.len() + 1

@@ -134,6 +134,7 @@ fn write_party(out: &mut String, p: &Party) {
     list_key(out, "statements_recorded", &p.statements_recorded);
     list_key(out, "sources", &p.sources);
     optional_key(out, "notes", &p.notes);
+    optional_key(out, "continues_for", &p.continues_for);
 }
 
 fn acceptance(a: &Acceptance) -> String {

@@ -42,6 +42,7 @@ const BUNDLED_FILES: &[(&str, &str)] = &[
     ),
     ("bilateral.toml", include_str!("../data/bilateral.toml")),
     ("conventions.toml", include_str!("../data/conventions.toml")),
+    ("new-york.toml", include_str!("../data/new-york.toml")),
     (
         "requirements.toml",
         include_str!("../data/requirements.toml"),

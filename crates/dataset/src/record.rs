@@ -131,6 +131,7 @@ struct PartyRecord {
     #[serde(default)]
     reservations: Vec<Spanned<ReservationRecord>>,
     notes: Option<Text>,
+    continues_for: Option<Text>,
     #[serde(default)]
     acceptances: Vec<Spanned<AcceptanceRecord>>,
     #[serde(default)]

@@ -40,9 +40,10 @@ fn bundled_dataset_validates_for_the_home_state() {
     );
     // 152 treaties; the 7 conventions of the first pass plus the five UN
     // conventions of un-conventions-parties.csv that carry extradition or
-    // assistance articles; 17 arrangements; 5 home-state statutes
+    // assistance articles, and the New York Convention; 17 arrangements (TW
+    // added, the Macao amendment folded in); 5 home-state statutes
     // (requirements.toml).
-    assert_eq!(dataset.instruments.len(), 152 + 12 + 17 + 5);
+    assert_eq!(dataset.instruments.len(), 152 + 12 + 1 + 17 + 5);
 }
 
 #[test]
@@ -341,6 +342,7 @@ fn conventions_are_the_judicial_assistance_ones() {
             "un-cat-1984",
             "un-protected-persons-1973",
             "sco-counter-terrorism-2009",
+            "new-york-1958",
         ]
     );
     // (parties, complete as of): the counts of un-conventions-parties.csv
@@ -406,7 +408,7 @@ fn arrangements_join_the_mainland_and_its_regions() {
     for a in &arrangements {
         for p in &a.parties {
             assert!(
-                ["CN", "HK", "MO"].contains(&p.jurisdiction.as_str()),
+                ["CN", "HK", "MO", "TW"].contains(&p.jurisdiction.as_str()),
                 "{}",
                 a.id
             );
@@ -468,6 +470,7 @@ fn every_data_file_is_embedded() {
             "arrangements.toml",
             "bilateral.toml",
             "conventions.toml",
+            "new-york.toml",
             "requirements.toml"
         ]
     );

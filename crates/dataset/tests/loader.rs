@@ -92,7 +92,7 @@ fn an_unknown_vocabulary_word_lists_the_accepted_ones() {
     assert_eq!(
         problems(&text),
         [
-            "bad.toml:10: instruments[0].coverage[1].assistance: unknown assistance \"evidence\"; expected one of service_of_documents, taking_of_evidence, recognition_and_enforcement, asset_recovery, legal_information, extradition, transfer_of_sentenced_persons"
+            "bad.toml:10: instruments[0].coverage[1].assistance: unknown assistance \"evidence\"; expected one of service_of_documents, taking_of_evidence, recognition_and_enforcement, asset_recovery, legal_information, extradition, transfer_of_sentenced_persons, recognition_of_arbitral_awards, interim_measures"
         ]
     );
 }

@@ -170,6 +170,7 @@ pub enum InEffect {
 
 impl Reservation {
     /// Whom it binds, derived when the record does not say.
+    #[allow(clippy::unnecessary_lazy_evaluations)]
     pub fn binds(&self) -> Binds {
         let derived =
             if !self.excluded_transmissions.is_empty() && self.excluded_assistances.is_empty() {
@@ -422,6 +423,12 @@ pub struct Party {
     /// Notes.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// A transitional end: what the instrument still governs after its
+    /// termination takes effect, with the clause that says so ("judgments
+    /// under choice-of-court agreements concluded before 2024-01-29 (2019
+    /// Arrangement Art. 30)"); empty when termination ends it outright.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub continues_for: String,
     /// Acceptances of this party's accession by other states, dated
     /// (`accepted_by` is the legacy undated form; both count).
     #[serde(skip_serializing_if = "Vec::is_empty")]

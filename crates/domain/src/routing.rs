@@ -4,15 +4,22 @@
 //!
 //! The rules (see DESIGN.md, "Routing rules"):
 //! 1. With a region of the home state only an arrangement between the two
-//!    applies; the state's treaties and conventions are reported as not
-//!    reaching it, and the last resort is case-by-case inter-regional
-//!    cooperation rather than diplomatic reciprocity.
+//!    applies; the state's treaties and conventions never govern its
+//!    cooperation with its own regions, extended to them or not (an extension
+//!    governs the region's relations with other states), and are reported as
+//!    not reaching it; the last resort is inter-regional cooperation outside
+//!    the arrangements, never diplomatic reciprocity.
 //! 2. A bilateral treaty applies when in force for both parties on the date
 //!    and covering the matter and assistance.
 //! 3. A multilateral convention applies when in force for both parties,
 //!    accessions accepted, covering the request, within its offence scope and
 //!    not excluded by a reservation of either party.
-//! 4. Reciprocity through diplomatic channels is always offered last.
+//! 4. The home law's channel without an instrument (diplomatic channels on
+//!    reciprocity; for foreign judgments and awards, the party's application
+//!    to the court) is offered last, from the statute text in force on the
+//!    date. When a certain instrument applies, the home law confines it to
+//!    what the instrument does not govern (CN: CPL Art. 294(1); ICJA Arts
+//!    5(3), 13(2); Extradition Law Art. 15) and the channel says so.
 //!
 //! Channels are ordered: certain before uncertain; within each, arrangements,
 //! then bilateral treaties, then conventions; among treaties the more specific
@@ -42,10 +49,15 @@ mod fixtures;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]
+mod review_tests;
+#[cfg(test)]
 mod tests;
 
 pub use interval::{DateBoundaries, DateInterval, instrument_dates, party_dates};
-pub use reciprocity::{ReciprocityRule, reciprocity_rule, reciprocity_rules};
+pub use reciprocity::{
+    Applies, Condition as ReciprocityCondition, ReciprocityRule, has_national_rules,
+    reciprocity_rule,
+};
 
 /// One channel query: the counterpart, the request and the date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,13 +245,16 @@ pub fn route(
         match assessment::assess(inst, &ctx) {
             Assessment::Ignored => {}
             Assessment::Offered(offer) => offers.push(offer),
-            Assessment::NotApplicable(na) => not_applicable.push(na),
+            Assessment::NotApplicable(na) => match transitional(inst, &ctx, na) {
+                Ok(offer) => offers.push(offer),
+                Err(na) => not_applicable.push(na),
+            },
         }
     }
     offers.sort_by(|a, b| a.order.cmp(&b.order));
     not_applicable.sort_by(|a, b| a.instrument_id.cmp(&b.instrument_id));
     let mut channels: Vec<Channel> = offers.into_iter().map(|o| o.channel).collect();
-    let mut fallback = reciprocity::fallback(&ctx, !channels.is_empty());
+    let mut fallback = reciprocity::fallback(&ctx, &channels);
     // A convention whose party list does not name the counterpart may apply
     // (issue 16 item 3): the fallback says so.
     for c in &channels {
@@ -256,6 +271,51 @@ pub fn route(
         channels,
         not_applicable,
     })
+}
+
+/// A terminated instrument whose home party records a transitional end
+/// (`Party::continues_for`) still governs what that clause names: it is
+/// offered with the limit as its first condition, the termination date in
+/// its explanation (review finding 16: the 2006 Mainland-HK choice-of-court
+/// arrangement for agreements concluded before 2024-01-29). Anything else
+/// comes back unchanged.
+fn transitional(
+    inst: &Instrument,
+    ctx: &Context<'_>,
+    na: NotApplicable,
+) -> Result<Offer, NotApplicable> {
+    let Some(home) = inst.party(ctx.home) else {
+        return Err(na);
+    };
+    if na.code != NotApplicableReason::Terminated || home.continues_for.is_empty() {
+        return Err(na);
+    }
+    let mut alive = inst.clone();
+    for p in &mut alive.parties {
+        p.termination_effective = None;
+        p.termination_notice = None;
+    }
+    match assessment::assess(&alive, ctx) {
+        Assessment::Offered(mut offer) => {
+            let end = home
+                .termination_effective
+                .map(|d| d.describe())
+                .unwrap_or_else(|| "a date not recorded".to_owned());
+            offer.channel.conditions.insert(
+                0,
+                format!(
+                    "only for {}; otherwise terminated with effect from {end}",
+                    home.continues_for
+                ),
+            );
+            offer.channel.explanation = format!(
+                "{}; terminated with effect from {end}, it still governs {} (a transitional end)",
+                offer.channel.explanation, home.continues_for
+            );
+            Ok(offer)
+        }
+        Assessment::Ignored | Assessment::NotApplicable(_) => Err(na),
+    }
 }
 
 /// Returns the primary channel only: the first that [`route`] returns (the

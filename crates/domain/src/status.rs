@@ -59,10 +59,19 @@ impl Status {
                 }
             }
         };
-        let ending = party
-            .termination_effective
-            .filter(|end| end.earliest() <= on)
-            .map(|end| format!("termination takes effect {}", end.describe()));
+        let ending = match (party.termination_effective, party.termination_notice) {
+            (Some(end), _) => (end.earliest() <= on)
+                .then(|| format!("termination takes effect {}", end.describe())),
+            // A notice with no recorded effective date (review finding 22):
+            // termination may have taken effect; unknown, not "in force".
+            (None, Some(notice)) => (notice.earliest() <= on).then(|| {
+                format!(
+                    "termination notice given {}; its effective date is not recorded",
+                    notice.describe()
+                )
+            }),
+            (None, None) => None,
+        };
         match (started, ending) {
             (Ok(()), None) => Status::InForce,
             (Err(start), None) => Status::Uncertain(start),

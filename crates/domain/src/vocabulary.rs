@@ -58,7 +58,9 @@ vocabulary! {
         ServiceOfDocuments = "service_of_documents",
         /// Taking of evidence.
         TakingOfEvidence = "taking_of_evidence",
-        /// Recognition and enforcement of judgments and awards.
+        /// Recognition and enforcement of judgments (foreign or inter-regional
+        /// court decisions). Arbitral awards and interim measures have their
+        /// own values; answers to this one say so.
         RecognitionAndEnforcement = "recognition_and_enforcement",
         /// Tracing, freezing, confiscation and return of assets.
         AssetRecovery = "asset_recovery",
@@ -68,6 +70,13 @@ vocabulary! {
         Extradition = "extradition",
         /// Transfer of sentenced persons.
         TransferOfSentencedPersons = "transfer_of_sentenced_persons",
+        /// Recognition and enforcement of arbitral awards (New York
+        /// Convention; CPL Art. 304; the inter-regional awards arrangements).
+        RecognitionOfArbitralAwards = "recognition_of_arbitral_awards",
+        /// Court-ordered interim measures (preservation of property, evidence
+        /// or conduct), such as those in aid of arbitral proceedings under the
+        /// Mainland-Hong Kong and Mainland-Macao arrangements.
+        InterimMeasures = "interim_measures",
     }
 }
 
@@ -124,6 +133,9 @@ impl Assistance {
             Assistance::Extradition
             | Assistance::TransferOfSentencedPersons
             | Assistance::AssetRecovery => Some(Matter::Criminal),
+            Assistance::RecognitionOfArbitralAwards | Assistance::InterimMeasures => {
+                Some(Matter::CivilCommercial)
+            }
             Assistance::RecognitionAndEnforcement => None,
             Assistance::ServiceOfDocuments
             | Assistance::TakingOfEvidence

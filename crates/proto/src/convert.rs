@@ -39,6 +39,8 @@ pub fn assistance_to_proto(a: Assistance) -> pb::Assistance {
         Assistance::LegalInformation => pb::Assistance::LegalInformation,
         Assistance::Extradition => pb::Assistance::Extradition,
         Assistance::TransferOfSentencedPersons => pb::Assistance::TransferOfSentencedPersons,
+        Assistance::RecognitionOfArbitralAwards => pb::Assistance::RecognitionOfArbitralAwards,
+        Assistance::InterimMeasures => pb::Assistance::InterimMeasures,
     }
 }
 
@@ -53,6 +55,8 @@ pub fn assistance_from_proto(v: i32) -> Option<Assistance> {
         pb::Assistance::LegalInformation => Assistance::LegalInformation,
         pb::Assistance::Extradition => Assistance::Extradition,
         pb::Assistance::TransferOfSentencedPersons => Assistance::TransferOfSentencedPersons,
+        pb::Assistance::RecognitionOfArbitralAwards => Assistance::RecognitionOfArbitralAwards,
+        pb::Assistance::InterimMeasures => Assistance::InterimMeasures,
     })
 }
 
@@ -331,6 +335,7 @@ fn party_to_proto(p: &Party) -> pb::Party {
         accepted_by: p.accepted_by.clone(),
         extended_to: p.extended_to.clone(),
         notes: p.notes.clone(),
+        continues_for: p.continues_for.clone(),
         acceptances: p
             .acceptances
             .iter()
@@ -588,6 +593,7 @@ fn party_from_proto(p: &pb::Party, prefix: &str, v: &mut Violations) -> Party {
         accepted_by: p.accepted_by.clone(),
         extended_to: p.extended_to.clone(),
         notes: p.notes.clone(),
+        continues_for: p.continues_for.clone(),
         acceptances: p
             .acceptances
             .iter()

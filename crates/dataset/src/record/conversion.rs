@@ -423,6 +423,7 @@ impl Converter<'_> {
             accepted_by: self.texts(&format!("{path}.accepted_by"), &r.accepted_by),
             extended_to: self.texts(&format!("{path}.extended_to"), &r.extended_to),
             notes: self.text(&format!("{path}.notes"), &r.notes),
+            continues_for: self.text(&format!("{path}.continues_for"), &r.continues_for),
             acceptances: acceptances.into_iter().collect::<Option<_>>()?,
             extensions: extensions.into_iter().collect::<Option<_>>()?,
             statements_recorded: self.texts(

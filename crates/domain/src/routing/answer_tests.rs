@@ -181,40 +181,52 @@ fn an_uncertain_channel_says_what_is_unknown() {
 
 #[test]
 fn reciprocity_carries_china_s_conditions() {
+    // Changed for review findings 7 and 8: the reciprocity undertaking for
+    // extradition is Extradition Law Art. 15 (not Art. 3), nationals are a
+    // mandatory refusal under Art. 8(1), and a civil diplomatic request goes
+    // to the MFA Department of Consular Affairs with the higher people's
+    // courts (1986 Notice), not to the MOJ/SPC.
     let answer = ask_with(&all(), &query("BR", Criminal, Extradition, "2024-01-01"));
     let c = &answer.channels[0];
     assert_eq!(c.kind, ChannelKind::Reciprocity);
     assert_eq!(c.instrument_id, None);
     assert_eq!(c.transmission, "diplomatic_channels");
-    assert_eq!(
-        c.home_authority,
-        "Ministry of Foreign Affairs (Extradition Law Art. 4)"
+    assert!(
+        c.home_authority
+            .starts_with("Ministry of Foreign Affairs (Extradition Law Arts 4, 10)"),
+        "{}",
+        c.home_authority
     );
-    for want in [
-        "assurance of reciprocity (Extradition Law Art. 3)",
-        "China does not extradite its own nationals",
-    ] {
-        assert!(
-            c.conditions.iter().any(|x| x == want),
-            "{want}: {:?}",
-            c.conditions
-        );
-    }
+    let want = "requests to China: a reciprocity undertaking, required only without an extradition treaty (Extradition Law Art. 15)";
+    assert!(
+        c.conditions.iter().any(|x| x == want),
+        "{want}: {:?}",
+        c.conditions
+    );
     assert!(
         c.conditions
             .iter()
-            .any(|x| x.starts_with("dual criminality"))
+            .any(|x| x.contains("Chinese national (Art. 8(1))"))
     );
+    assert!(c.conditions.iter().any(|x| x.contains("dual criminality")));
 
     let mla = primary(
         "CN",
         &world(),
         &[],
-        &query("BR", Criminal, TakingOfEvidence, "2024-01-01"),
+        &query("BR", Criminal, TakingOfEvidence, "2024-06-01"),
     )
     .unwrap();
-    assert!(mla.conditions[0].starts_with("a written reciprocity undertaking"));
-    assert!(mla.conditions[0].contains("ICJA Art. 13; 2024 Provisions Art. 2"));
+    let undertaking = mla
+        .conditions
+        .iter()
+        .find(|x| x.contains("reciprocity undertaking"))
+        .expect("undertaking");
+    assert!(undertaking.contains("ICJA Art. 13(2)"), "{undertaking}");
+    assert!(
+        undertaking.contains("2024 Provisions Art. 2"),
+        "{undertaking}"
+    );
 
     let civil = primary(
         "CN",
@@ -225,13 +237,14 @@ fn reciprocity_carries_china_s_conditions() {
     .unwrap();
     assert_eq!(
         civil.home_authority,
-        "Ministry of Justice / Supreme People's Court (Civil Procedure Law)"
+        "Ministry of Foreign Affairs (Department of Consular Affairs), with the higher people's courts (1986 Notice)"
     );
     assert!(
         civil
             .conditions
             .iter()
-            .any(|x| x == "documents in or translated into Chinese")
+            .any(|x| x.starts_with("requests to China: a letter of request")
+                && x.contains("Chinese translation"))
     );
 }
 
@@ -266,7 +279,7 @@ fn own_region_fallback_is_inter_regional_not_diplomatic() {
     assert_eq!(last.kind, ChannelKind::Reciprocity);
     assert!(
         last.title
-            .starts_with("Case-by-case inter-regional cooperation")
+            .starts_with("Inter-regional cooperation outside the arrangements")
     );
     assert_ne!(last.transmission, "diplomatic_channels");
     assert!(last.conditions.iter().any(|c| c.contains("no arrangement")));
@@ -290,7 +303,11 @@ fn explain_traces_statuses_and_reservations() {
         assert!(hague.contains(part), "{part}: {hague}");
     }
     let reciprocity = &answer.channels[2].explanation;
-    assert!(reciprocity.starts_with("Fallback:"));
+    // Review finding 6: with a treaty in force, reciprocity is not an equal alternative.
+    assert!(
+        reciprocity.starts_with("Not an equal alternative:"),
+        "{reciprocity}"
+    );
     assert!(reciprocity.contains("China's rules"), "{reciprocity}");
 }
 

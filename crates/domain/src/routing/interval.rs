@@ -164,6 +164,9 @@ pub fn party_dates(party: &Party, each: &mut dyn FnMut(PartialDate)) {
         extensions,
         statements_recorded: _,
         sources: _,
+        // Text: what a transitional end still governs; its date is
+        // termination_effective, listed above.
+        continues_for: _,
     } = party;
     for d in [
         signed,

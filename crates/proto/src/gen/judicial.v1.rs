@@ -58,7 +58,8 @@ pub enum Assistance {
     ServiceOfDocuments = 1,
     /// Taking of evidence (letters of request, witnesses, documents).
     TakingOfEvidence = 2,
-    /// Recognition and enforcement of judgments and arbitral awards.
+    /// Recognition and enforcement of judgments. Arbitral awards and interim
+    /// measures have their own values (8, 9); answers to this value say so.
     RecognitionAndEnforcement = 3,
     /// Tracing, freezing, confiscation and return of proceeds of crime.
     AssetRecovery = 4,
@@ -68,6 +69,12 @@ pub enum Assistance {
     Extradition = 6,
     /// Transfer of sentenced persons to serve their sentence at home.
     TransferOfSentencedPersons = 7,
+    /// Recognition and enforcement of arbitral awards (New York Convention,
+    /// inter-regional awards arrangements). Civil and commercial matters only.
+    RecognitionOfArbitralAwards = 8,
+    /// Court-ordered interim measures (preservation of property, evidence or
+    /// conduct), e.g. in aid of arbitral proceedings. Civil and commercial only.
+    InterimMeasures = 9,
 }
 impl Assistance {
     /// String value of the enum field names used in the ProtoBuf definition.
@@ -86,6 +93,10 @@ impl Assistance {
             Self::TransferOfSentencedPersons => {
                 "ASSISTANCE_TRANSFER_OF_SENTENCED_PERSONS"
             }
+            Self::RecognitionOfArbitralAwards => {
+                "ASSISTANCE_RECOGNITION_OF_ARBITRAL_AWARDS"
+            }
+            Self::InterimMeasures => "ASSISTANCE_INTERIM_MEASURES",
         }
     }
     /// Creates an enum from field names used in the ProtoBuf definition.
@@ -103,6 +114,10 @@ impl Assistance {
             "ASSISTANCE_TRANSFER_OF_SENTENCED_PERSONS" => {
                 Some(Self::TransferOfSentencedPersons)
             }
+            "ASSISTANCE_RECOGNITION_OF_ARBITRAL_AWARDS" => {
+                Some(Self::RecognitionOfArbitralAwards)
+            }
+            "ASSISTANCE_INTERIM_MEASURES" => Some(Self::InterimMeasures),
             _ => None,
         }
     }
@@ -557,6 +572,13 @@ pub struct Party {
     /// Free-text notes on this party's participation (conflicting sources, ...).
     #[prost(string, tag = "13")]
     pub notes: ::prost::alloc::string::String,
+    /// A transitional end: what the instrument still governs after its
+    /// termination takes effect, with the clause that says so (the 2006
+    /// Mainland-HK choice-of-court arrangement still governs agreements
+    /// concluded before 2024-01-29); empty when termination ends it outright.
+    /// (Numbered 30 to stay clear of the fields other changes append.)
+    #[prost(string, tag = "30")]
+    pub continues_for: ::prost::alloc::string::String,
     /// Dated acceptances of this party's accession by other states
     /// (accepted_by is the undated form; both count).
     #[prost(message, repeated, tag = "14")]
