@@ -251,7 +251,8 @@ pub fn query(counterpart: &str, rng: &mut Rng) -> pb::RouteRequest {
         Matter::Criminal
     });
     let offence = if matter == Matter::Criminal && rng.percent(30) {
-        rng.pick(&["narcotics", "corruption", "fraud"]).to_string()
+        rng.pick(&["drug_trafficking", "corruption", "organized_crime"])
+            .to_string()
     } else {
         String::new()
     };

@@ -180,7 +180,9 @@ fn checklists_follow_the_channel_and_the_direction() {
 
     // An outgoing Chinese extradition request (no treaty with the US:
     // reciprocity): what the Extradition Law requires.
-    let ext = dev.json(&[
+    // The UN conventions come first (offered on condition of their offence
+    // scope); reciprocity is always the last channel.
+    let args = [
         "checklist",
         "US",
         "criminal",
@@ -189,7 +191,12 @@ fn checklists_follow_the_channel_and_the_direction() {
         "outgoing",
         "--on",
         "2025-06-01",
-    ]);
+    ];
+    let first = dev.json(&args);
+    let last = first["channel"]["of"].as_u64().unwrap().to_string();
+    let mut with_channel = args.to_vec();
+    with_channel.extend(["--channel", last.as_str()]);
+    let ext = dev.json(&with_channel);
     assert_eq!(ext["channel"]["kind"], "reciprocity", "{ext:#}");
     let articles: Vec<&str> = items(&ext)
         .iter()

@@ -214,7 +214,6 @@ async fn the_bundled_dataset_answers_as_the_law_reads() {
 /// uncertain after that date, not "not a party". The data says so; the rule
 /// that reads `party_list` is the conventions branch's (issue 16 item 3).
 #[tokio::test]
-#[ignore = "needs the party-list rule of the conventions branch (issue 16 item 3) in the router"]
 async fn a_state_missing_from_the_new_york_list_after_2014_is_uncertain() {
     let dir = tempfile::tempdir().unwrap();
     let registry = RegistryHandle::start(dir.path(), Seed::Bundled).await;

@@ -59,7 +59,13 @@ impl DateBoundaries {
             .jurisdiction(counterpart)
             .and_then(|j| j.parent.as_deref());
         let relevant = |code: &str| code == home || code == counterpart || Some(code) == parent;
-        let mut starts = Vec::new();
+        // The home state's statutes change the reciprocity channel's text on
+        // their own dates, whatever the instruments say.
+        let mut starts = if super::reciprocity::has_national_rules(home) {
+            super::reciprocity::DOMESTIC_LAW_DATES.to_vec()
+        } else {
+            Vec::new()
+        };
         for inst in candidates {
             instrument_dates(inst, &relevant, &mut |d| {
                 starts.push(d.earliest());
@@ -260,15 +266,20 @@ mod tests {
             },
         ];
         let b = DateBoundaries::of("CN", "FR", &world(), &[&inst]);
-        assert_eq!(
-            b.dates(),
-            &[day("2005-02-01"), day("2005-02-28"), day("2010-01-01")]
+        // China's statutes change the fallback on their own dates.
+        let mut want = super::super::reciprocity::DOMESTIC_LAW_DATES.to_vec();
+        want.extend([day("2005-02-01"), day("2005-02-28"), day("2010-01-01")]);
+        want.sort_unstable();
+        assert_eq!(b.dates(), want.as_slice());
+        assert!(
+            !b.dates().contains(&day("1999-09-09")),
+            "DE is neither side"
         );
         let i = b.interval(day("2005-02-10"));
         assert_eq!(i.start, Some(day("2005-02-01")));
         assert_eq!(i.end, Some(day("2005-02-28")));
         assert!(i.contains(day("2005-02-27")) && !i.contains(day("2005-02-28")));
-        assert_eq!(b.interval(day("1990-01-01")).start, None);
-        assert_eq!(b.interval(day("2020-01-01")).end, None);
+        assert_eq!(b.interval(day("1980-01-01")).start, None);
+        assert_eq!(b.interval(day("2030-01-01")).end, None);
     }
 }

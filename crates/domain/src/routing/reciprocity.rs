@@ -98,6 +98,23 @@ const ICJA: CalendarDate = day(2018, 10, 26);
 /// The ICJA implementing Provisions, dated 2024-04-22.
 const PROVISIONS_2024: CalendarDate = day(2024, 4, 22);
 
+/// Every date on which the home state's law, as these rows cite it, changes:
+/// the answer's date intervals (`routing::DateBoundaries`) must include them.
+/// A new dated constant above belongs in this list.
+pub const DOMESTIC_LAW_DATES: &[CalendarDate] = &[
+    NOTICE_1986,
+    CPL_1991,
+    CPL_2007,
+    CPL_2012,
+    CPL_2021,
+    CPL_2023,
+    MINUTES_2022,
+    INTERPRETATION_2022,
+    EXTRADITION_LAW,
+    ICJA,
+    PROVISIONS_2024,
+];
+
 /// The CPL text in force on a date, by its article numbering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum CplText {
@@ -928,9 +945,11 @@ pub(super) fn fallback(ctx: &Context<'_>, applying: &[Channel]) -> Channel {
     };
     if q.explain {
         let whose = if has_national_rules(ctx.home) {
+            // Not the date itself: answers are the same throughout an
+            // interval of dates (`DateBoundaries`), and the response carries
+            // its on_date.
             format!(
-                "its conditions are {home_name}'s rules for {request} in force on {}",
-                q.on
+                "its conditions are {home_name}'s rules for {request} in force on the date of the request"
             )
         } else {
             format!("no rules are recorded for {home_name}, so its conditions are general terms")
