@@ -253,19 +253,19 @@ pub fn route(
     }
     offers.sort_by(|a, b| a.order.cmp(&b.order));
     not_applicable.sort_by(|a, b| a.instrument_id.cmp(&b.instrument_id));
-    let mut channels: Vec<Channel> = offers.into_iter().map(|o| o.channel).collect();
-    let mut fallback = reciprocity::fallback(&ctx, &channels);
     // A convention whose party list does not name the counterpart may apply
     // (issue 16 item 3): the fallback says so.
-    for c in &channels {
-        if let Some(u) = c.uncertain.as_deref()
-            && u.contains("participation is not recorded")
-        {
-            fallback
-                .conditions
-                .push(format!("a convention may apply: {} ({u})", c.title));
-        }
-    }
+    let may_apply: Vec<String> = offers
+        .iter()
+        .filter(|o| o.unlisted)
+        .map(|o| {
+            let why = o.channel.uncertain.as_deref().unwrap_or_default();
+            format!("a convention may apply: {} ({why})", o.channel.title)
+        })
+        .collect();
+    let mut channels: Vec<Channel> = offers.into_iter().map(|o| o.channel).collect();
+    let mut fallback = reciprocity::fallback(&ctx, &channels);
+    fallback.conditions.extend(may_apply);
     channels.push(fallback);
     Ok(RouteAnswer {
         channels,
@@ -431,6 +431,9 @@ enum Assessment {
 struct Offer {
     channel: Channel,
     order: Order,
+    /// Offered although the counterpart is absent from a party list not
+    /// known complete: the fallback says such a convention may apply.
+    unlisted: bool,
 }
 
 /// Sort key: fields compare in declaration order, smallest first.

@@ -70,7 +70,13 @@ fn unlisted(inst: &Instrument, ctx: &Context<'_>, home: &Party) -> Assessment {
     }
     let note = format!("{c}'s participation is not recorded; {}", list.describe());
     let other = Party::new(c);
-    applicable_with(inst, ctx, home, &other, None, Some(note))
+    match applicable_with(inst, ctx, home, &other, None, Some(note)) {
+        Assessment::Offered(offer) => Assessment::Offered(Offer {
+            unlisted: true,
+            ..offer
+        }),
+        other => other,
+    }
 }
 
 /// An instrument the home state is not a party to is ignored, except an
@@ -540,7 +546,11 @@ fn applicable_with(
         uncertain,
     };
     let order = Order::of(inst, ctx, home, other, &channel);
-    Assessment::Offered(Offer { channel, order })
+    Assessment::Offered(Offer {
+        channel,
+        order,
+        unlisted: false,
+    })
 }
 
 /// What the record says about acceptance of accessions between two parties.
