@@ -90,6 +90,12 @@ async fn metrics_move_with_traffic_and_overload_is_shed() {
     // once, before either slow one finishes.
     let mut router_config = judicial_router::Config::following(registry.url());
     router_config.common.concurrency_limit = 2;
+    // Keep the two slow calls where admission put them (one interactive
+    // slot, one bulk slot): were the first to move to the bulk share after
+    // `slow_read_after`, the interactive slot would free, the probes below
+    // would be admitted for ever and the loop would never see a shed call.
+    // Moving slow reads is tested in crates/server/src/admission.rs.
+    router_config.common.slow_read_after = Duration::from_secs(3600);
     let router = RouterHandle::start_with(router_config).await;
     let slow = |n: u64| {
         let mut rt = router.client();
@@ -105,23 +111,41 @@ async fn metrics_move_with_traffic_and_overload_is_shed() {
             rt.route(request).await
         }
     };
-    let (a, b) = (tokio::spawn(slow(1)), tokio::spawn(slow(2)));
     // Wait until both slow requests are admitted (the shed counter tells us
-    // when a probe is refused; until then a probe may still get through).
+    // when a probe is refused; until then a probe may still get through). A
+    // probe can also win a slot before the second slow request arrives, which
+    // is then the one shed: that round proves nothing, so start it again.
     let mut rt = router.client();
-    let shed = loop {
-        let probe = rt
-            .route(pb::RouteRequest {
-                counterpart: "FR".into(),
-                matter: 1,
-                assistance: 1,
-                ..Default::default()
-            })
-            .await;
-        match probe {
-            Err(status) if status.code() == Code::ResourceExhausted => break status,
-            Ok(_) => tokio::task::yield_now().await,
-            Err(other) => panic!("unexpected {other:?}"),
+    let mut rounds = 0;
+    let (a, b, shed) = 'rounds: loop {
+        rounds += 1;
+        assert!(rounds <= 20, "the two slow requests never held both slots");
+        let (a, b) = (
+            tokio::spawn(slow(2 * rounds)),
+            tokio::spawn(slow(2 * rounds + 1)),
+        );
+        loop {
+            if a.is_finished() || b.is_finished() {
+                a.abort();
+                b.abort();
+                let _ = (a.await, b.await);
+                continue 'rounds;
+            }
+            let probe = rt
+                .route(pb::RouteRequest {
+                    counterpart: "FR".into(),
+                    matter: 1,
+                    assistance: 1,
+                    ..Default::default()
+                })
+                .await;
+            match probe {
+                Err(status) if status.code() == Code::ResourceExhausted => {
+                    break 'rounds (a, b, status);
+                }
+                Ok(_) => tokio::task::yield_now().await,
+                Err(other) => panic!("unexpected {other:?}"),
+            }
         }
     };
     assert!(
