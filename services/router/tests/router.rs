@@ -289,14 +289,17 @@ async fn conventions_apply_pairwise_and_respect_reservations() {
         r.not_applicable[0].code,
         pb::NotApplicableReason::NotAParty as i32
     );
-    // A means of transmission a reservation excludes.
+    // An intended means a reservation excludes: the convention stays, by
+    // its other means, and says post is not available (review finding 21).
     let mut postal = query("FR", CIVIL, SERVICE, date(2000, 1, 1), rev);
     postal.transmission = "postal".into();
     let r = route(&mut rt, postal).await;
-    assert_eq!(r.channels[0].kind, RECIPROCITY);
-    assert_eq!(
-        r.not_applicable[0].code,
-        pb::NotApplicableReason::Reservation as i32
+    assert_ne!(r.channels[0].kind, RECIPROCITY);
+    assert_eq!(r.channels[0].transmission, "central_authority");
+    assert!(
+        r.channels[0].conditions[0].starts_with("postal service not available: "),
+        "{:?}",
+        r.channels[0].conditions
     );
     router.stop().await.unwrap();
     registry.stop().await.unwrap();

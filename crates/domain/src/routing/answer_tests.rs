@@ -44,10 +44,33 @@ fn reasons_carry_dates_and_coverage() {
     );
     let mut postal = query("FR", CivilCommercial, ServiceOfDocuments, "2024-01-01");
     postal.transmission = Some("postal".into());
-    let postal = ask_with(&instruments, &postal);
+    // A treaty whose text provides only for its central authorities.
+    let mut with_means = instruments.clone();
+    for inst in &mut with_means {
+        if inst.id == "cn-fr-civil-1987" {
+            for c in &mut inst.coverage {
+                c.transmissions = vec!["central_authority".into()];
+            }
+        }
+    }
+    let postal = ask_with(&with_means, &postal);
+    // Review finding 21: both instruments stay and both say post is not available.
+    let by_id = |id: &str| {
+        postal
+            .channels
+            .iter()
+            .find(|c| c.instrument_id.as_deref() == Some(id))
+            .unwrap_or_else(|| panic!("{id} not offered: {postal:#?}"))
+    };
     assert_eq!(
-        find(&postal, "hague-service-1965").reason,
-        "China objects under Art. 10 to postal service"
+        by_id("hague-service-1965").conditions[0],
+        "postal service not available: China objects under Art. 10; use central_authority, diplomatic"
+    );
+    assert!(
+        by_id("cn-fr-civil-1987").conditions[0]
+            .starts_with("postal service not available: not a recorded means of transmission under this instrument; use central_authority"),
+        "{:?}",
+        by_id("cn-fr-civil-1987").conditions
     );
     let gb = ask_with(
         &instruments,

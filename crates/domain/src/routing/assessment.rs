@@ -419,6 +419,9 @@ fn applicable_with(
             list.join(", ")
         ));
     }
+    // An intended means that is not available keeps the instrument and says
+    // why, whether a statement excludes it or the instrument does not provide
+    // for it (review finding 21): the request can still go by the means left.
     if let Some(t) = ctx.transmission.as_deref() {
         let wanted = canonical_means(t);
         let objections: Vec<String> = statements
@@ -431,19 +434,33 @@ fn applicable_with(
             })
             .map(|(p, r)| {
                 format!(
-                    "{} objects{} to {t} {means}",
+                    "{} objects{}",
                     ctx.name(&p.jurisdiction),
                     explanation::under(r)
                 )
             })
             .collect();
-        if !objections.is_empty() {
-            return not_applicable(inst, R::Reservation, objections.join("; "));
-        }
-        if !coverage.transmissions.is_empty() && !wanted.iter().any(|w| offered.contains(w)) {
-            conditions.push(format!(
-                "{t} is not a recorded means of transmission under this instrument"
-            ));
+        let unavailable = if !objections.is_empty() {
+            // The general line for the same means says it again: keep one.
+            conditions.retain(|c| {
+                !wanted
+                    .iter()
+                    .any(|w| c.starts_with(&format!("no {means} by {w} (")))
+            });
+            Some(objections.join("; "))
+        } else if !coverage.transmissions.is_empty() && !wanted.iter().any(|w| offered.contains(w))
+        {
+            Some("not a recorded means of transmission under this instrument".to_owned())
+        } else {
+            None
+        };
+        if let Some(why) = unavailable {
+            let by = if transmission.is_empty() {
+                String::new()
+            } else {
+                format!("; use {transmission}")
+            };
+            conditions.insert(0, format!("{t} {means} not available: {why}{by}"));
         }
     }
     // Statements that exclude nothing still bind (languages, time limits).

@@ -74,18 +74,19 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
-        name: "postal service excluded by CN's Art. 10 objection",
+        // Review finding 21: an excluded intended means keeps the convention,
+        // with a condition saying post is not available (answer_tests checks it).
+        name: "postal service excluded by CN's Art. 10 objection: the convention stays, without post",
         counterpart: "FR",
         matter: CivilCommercial,
         assistance: ServiceOfDocuments,
         on: "2024-01-01",
         offence: None,
         transmission: Some("postal"),
-        channels: &["cn-fr-civil-1987", "fallback"],
+        channels: &["cn-fr-civil-1987", "hague-service-1965", "fallback"],
         not_applicable: &[
             ("cn-fr-extradition-2007", R::NotCovered),
             ("hague-evidence-1970", R::NotCovered),
-            ("hague-service-1965", R::Reservation),
             ("uncac-2003", R::NotCovered),
             ("untoc-2000", R::NotCovered),
         ],
@@ -595,11 +596,39 @@ fn transmission_objections_bind_requests_sent_to_the_objecting_state() {
             .iter()
             .any(|c| c.contains("postal") && c.contains("CN"))
     );
+    // Review finding 21: post intended, France serving in China: the
+    // convention stays, by its other means, and says post is not available.
     let barred = ask(Direction::Incoming, Some("postal"));
-    assert_eq!(find(&barred, "hague-service-1965").code, R::Reservation);
-    // Unstated direction: the cautious answer, every objection applies.
+    let hague = &barred.channels[0];
+    assert_eq!(hague.instrument_id.as_deref(), Some("hague-service-1965"));
+    assert!(!hague.transmission.contains("postal"), "{hague:?}");
+    assert!(
+        hague.conditions[0]
+            .starts_with("postal service not available: China objects under Art. 10; use "),
+        "{:?}",
+        hague.conditions
+    );
     assert_eq!(
-        find(&ask(Direction::Both, Some("postal")), "hague-service-1965").code,
-        R::Reservation
+        hague
+            .conditions
+            .iter()
+            .filter(|c| c.contains("postal"))
+            .count(),
+        1,
+        "one line for the objection: {:?}",
+        hague.conditions
+    );
+    // Unstated direction: the cautious answer, every objection applies.
+    let both = ask(Direction::Both, Some("postal"));
+    assert!(
+        both.channels[0].conditions[0].starts_with("postal service not available: China objects")
+    );
+    // China serving in France by post: nothing to say.
+    let open = ask(Direction::Outgoing, Some("postal"));
+    assert!(
+        !open.channels[0]
+            .conditions
+            .iter()
+            .any(|c| c.contains("not available"))
     );
 }
