@@ -18,6 +18,13 @@
 //!
 //! A call that finds its share full is answered RESOURCE_EXHAUSTED with
 //! reason OVERLOADED at once, never queued.
+//!
+//! A quick read carries its slot in the request's extensions ([`ReadSlot`]):
+//! a handler that knows, before doing any work, that the call will wait
+//! (a Route whose `min_revision` the router has not applied) calls
+//! [`ReadSlot::wait_in_bulk`], which moves the call to the bulk share or, when
+//! that is full, sheds it there and then. A waiting call therefore never holds
+//! the interactive slots the quick calls need, however many arrive.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -27,6 +34,93 @@ use std::time::Duration;
 
 use judicial_proto::Reason;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Where a quick read's slot is.
+#[derive(Debug)]
+enum Held {
+    Interactive(OwnedSemaphorePermit),
+    Bulk(OwnedSemaphorePermit),
+    Released,
+}
+
+#[derive(Debug)]
+struct SlotState {
+    held: std::sync::Mutex<Held>,
+    bulk: Arc<Semaphore>,
+}
+
+/// The admission slot of a quick read, put in its request's extensions.
+#[derive(Debug, Clone)]
+pub struct ReadSlot(Arc<SlotState>);
+
+/// What [`ReadSlot::move_to_bulk`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// The call was already in the bulk share (or finished).
+    Already,
+    /// The call gave its interactive slot back for a bulk slot.
+    Moved,
+    /// The bulk share is full: the call still holds its interactive slot.
+    Full,
+}
+
+impl ReadSlot {
+    fn new(held: Held, bulk: Arc<Semaphore>) -> Self {
+        ReadSlot(Arc::new(SlotState {
+            held: std::sync::Mutex::new(held),
+            bulk,
+        }))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
+        // A panic while holding this lock cannot leave `Held` half-written.
+        self.0.held.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Gives an interactive slot back for a free bulk slot.
+    pub fn move_to_bulk(&self) -> Move {
+        let mut held = self.lock();
+        if !matches!(*held, Held::Interactive(_)) {
+            return Move::Already;
+        }
+        match self.0.bulk.clone().try_acquire_owned() {
+            Ok(bulk) => {
+                *held = Held::Bulk(bulk);
+                Move::Moved
+            }
+            Err(_) => Move::Full,
+        }
+    }
+
+    /// Called by a handler about to wait, before it has done any work: moves
+    /// the call to the bulk share, or refuses it (RESOURCE_EXHAUSTED, reason
+    /// OVERLOADED) when the bulk share is full, releasing its slot at once.
+    pub fn wait_in_bulk(&self, method: &str, what: &str) -> Result<(), tonic::Status> {
+        match self.move_to_bulk() {
+            Move::Already | Move::Moved => {
+                metrics::counter!("judicial_waiting_reads_total", "outcome" => "moved")
+                    .increment(1);
+                Ok(())
+            }
+            Move::Full => {
+                self.release();
+                metrics::counter!("judicial_waiting_reads_total", "outcome" => "shed").increment(1);
+                metrics::counter!("judicial_shed_total", "class" => "waiting").increment(1);
+                Err(crate::status::with_reason(
+                    tonic::Code::ResourceExhausted,
+                    format!(
+                        "Too many requests waiting: every slot for calls that wait ({what}) is taken; retry {method} with backoff, or without waiting"
+                    ),
+                    Reason::Overloaded,
+                ))
+            }
+        }
+    }
+
+    fn release(&self) {
+        *self.lock() = Held::Released;
+    }
+}
 
 /// How a method is admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,19 +280,22 @@ where
             },
             // A quick read may overflow into a free bulk slot (never the
             // other way round).
-            CallClass::Read => match shares.interactive.clone().try_acquire_owned() {
-                Ok(p) => Some(p),
-                Err(_) => match shares.bulk.clone().try_acquire_owned() {
-                    Ok(p) => {
-                        let response = call_holding(&mut self.inner, request, p);
-                        return response;
-                    }
-                    Err(_) => {
-                        let response = overloaded(class, request.uri().path());
-                        return Box::pin(async move { Ok(response) });
-                    }
-                },
-            },
+            CallClass::Read => {
+                let held = match shares.interactive.clone().try_acquire_owned() {
+                    Ok(p) => Held::Interactive(p),
+                    Err(_) => match shares.bulk.clone().try_acquire_owned() {
+                        Ok(p) => Held::Bulk(p),
+                        Err(_) => {
+                            let response = overloaded(class, request.uri().path());
+                            return Box::pin(async move { Ok(response) });
+                        }
+                    },
+                };
+                let slot = ReadSlot::new(held, shares.bulk.clone());
+                let mut request = request;
+                request.extensions_mut().insert(slot.clone());
+                return self.read(request, slot);
+            }
             CallClass::Other => match shares.interactive.clone().try_acquire_owned() {
                 Ok(p) => Some(p),
                 Err(_) => {
@@ -207,71 +304,66 @@ where
                 }
             },
         };
-        let method = request.uri().path().to_owned();
         // Take the service that was driven to readiness; leave a clone behind.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let call = inner.call(request);
-        if class != CallClass::Read {
-            // Streams hold their slot only until their headers are sent.
-            return Box::pin(async move {
-                let response = call.await;
-                drop(permit);
-                response
-            });
-        }
-        let bulk = shares.bulk.clone();
-        let slow_after = shares.slow_after;
+        // Streams hold their slot only until their headers are sent.
+        Box::pin(async move {
+            let response = call.await;
+            drop(permit);
+            response
+        })
+    }
+}
+
+impl<S> Admission<S> {
+    /// Runs a quick read holding `slot`; still running after `slow_after`,
+    /// it moves to the bulk share when a bulk slot is free.
+    fn read<B>(
+        &mut self,
+        request: http::Request<B>,
+        slot: ReadSlot,
+    ) -> BoxFuture<S::Response, S::Error>
+    where
+        S: tower::Service<http::Request<B>> + Clone + Send + 'static,
+        S::Future: Send + 'static,
+    {
+        let method = request.uri().path().to_owned();
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let call = inner.call(request);
+        let slow_after = self.shares.slow_after;
         Box::pin(async move {
             tokio::pin!(call);
             tokio::select! {
                 biased;
-                response = &mut call => return response,
+                response = &mut call => {
+                    slot.release();
+                    return response;
+                }
                 _ = tokio::time::sleep(slow_after) => {}
             }
             // Still running: a slow read. Give its interactive slot back
             // when a bulk slot is free; otherwise keep it (an admitted call
             // is answered on its own terms, never cut short).
-            match bulk.try_acquire_owned() {
-                Ok(slow) => {
-                    drop(permit);
+            match slot.move_to_bulk() {
+                Move::Already => {}
+                Move::Moved => {
                     metrics::counter!("judicial_slow_reads_total", "outcome" => "moved")
                         .increment(1);
-                    let response = call.await;
-                    drop(slow);
-                    response
                 }
-                Err(_) => {
+                Move::Full => {
                     metrics::counter!("judicial_slow_reads_total", "outcome" => "kept")
                         .increment(1);
                     tracing::debug!(%method, slow_after_ms = slow_after.as_millis() as u64, "slow read keeps its slot: the bulk share is full");
-                    let response = call.await;
-                    drop(permit);
-                    response
                 }
             }
+            let response = call.await;
+            slot.release();
+            response
         })
     }
-}
-
-/// Calls `inner` and holds `permit` until the response (headers) is ready.
-fn call_holding<S, B>(
-    inner: &mut S,
-    request: http::Request<B>,
-    permit: OwnedSemaphorePermit,
-) -> BoxFuture<S::Response, S::Error>
-where
-    S: tower::Service<http::Request<B>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-{
-    let clone = inner.clone();
-    let mut inner = std::mem::replace(inner, clone);
-    let call = inner.call(request);
-    Box::pin(async move {
-        let response = call.await;
-        drop(permit);
-        response
-    })
 }
 
 #[cfg(test)]
@@ -387,5 +479,71 @@ mod tests {
             .unwrap();
         assert_eq!(code(&call(health).await.unwrap()), None);
         first.abort();
+    }
+
+    /// A handler that knows it will wait moves to the bulk share before it
+    /// waits, or is shed: waiting calls never hold the interactive slots.
+    #[tokio::test(start_paused = true)]
+    async fn a_waiting_read_waits_in_the_bulk_share_or_is_shed() {
+        use tower::ServiceExt;
+        // Three interactive slots, one bulk slot; reads never move by time.
+        let layer = AdmissionLayer::new(4, Duration::from_secs(3600));
+        let backend = tower::service_fn(|r: http::Request<()>| async move {
+            if r.headers().contains_key("wait") {
+                let slot = r
+                    .extensions()
+                    .get::<ReadSlot>()
+                    .expect("a read carries its slot");
+                if let Err(status) = slot.wait_in_bulk("Route", "for a revision") {
+                    return Ok(status.into_http());
+                }
+                std::future::pending::<()>().await;
+            }
+            Ok::<_, std::convert::Infallible>(http::Response::new(tonic::body::Body::empty()))
+        });
+        let svc = tower::Layer::layer(&layer, backend);
+        let route = |wait: bool| {
+            let mut b = http::Request::builder().uri("/judicial.v1.RouterService/Route");
+            if wait {
+                b = b.header("wait", "1");
+            }
+            b.body(()).unwrap()
+        };
+        let status =
+            |r: &http::Response<tonic::body::Body>| tonic::Status::from_header_map(r.headers());
+        let call = |request| svc.clone().oneshot(request);
+
+        let waiting = tokio::spawn(call(route(true)));
+        tokio::task::yield_now().await;
+        // The bulk slot is the waiting call's: the next ones are shed at once.
+        for _ in 0..5 {
+            let shed = call(route(true)).await.unwrap();
+            let shed = status(&shed).expect("shed");
+            assert_eq!(shed.code(), tonic::Code::ResourceExhausted);
+            assert!(
+                shed.message().starts_with("Too many requests waiting"),
+                "{}",
+                shed.message()
+            );
+        }
+        // All three interactive slots stay free for quick reads, at once.
+        let quick: Vec<_> = (0..3).map(|_| call(route(false))).collect();
+        for r in futures::future::join_all(quick).await {
+            assert!(status(&r.unwrap()).is_none());
+        }
+        assert!(
+            !waiting.is_finished(),
+            "the admitted waiting call is never cut short"
+        );
+        // When it ends, its bulk slot is free for the next one.
+        waiting.abort();
+        let _ = waiting.await;
+        let next = tokio::spawn(call(route(true)));
+        tokio::task::yield_now().await;
+        assert!(
+            !next.is_finished(),
+            "the next waiting call got the bulk slot"
+        );
+        next.abort();
     }
 }

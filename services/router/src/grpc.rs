@@ -19,6 +19,7 @@ use judicial_domain::validation::Violations;
 use judicial_domain::{Assistance, ChannelKind, Matter};
 use judicial_proto::convert;
 use judicial_proto::v1 as pb;
+use judicial_server::admission::ReadSlot;
 use judicial_server::status::{deadline, invalid_argument};
 use prost::Message;
 use tonic::codec::{BufferSettings, Codec, EncodeBuf, Encoder};
@@ -182,11 +183,19 @@ impl RouterGrpc {
     /// Route.
     pub async fn route(&self, request: Request<pb::RouteRequest>) -> Result<Reply, Status> {
         let budget = self.wait_budget(request.metadata());
+        let slot = request.extensions().get::<ReadSlot>().cloned();
         let req = request.into_inner();
         let mut v = Violations::default();
         let (query, shape) = self.query(&req, "", &mut v);
         if !v.is_empty() {
             return Err(invalid_argument(&v));
+        }
+        // A call that will wait for a revision waits in the bulk share, or
+        // is shed now: it must not hold a slot quick Routes need (issue 11).
+        if let Some(slot) = slot
+            && self.router.must_wait(req.min_revision)
+        {
+            slot.wait_in_bulk("Route", &format!("for min_revision {}", req.min_revision))?;
         }
         Ok(self
             .router

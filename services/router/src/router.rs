@@ -205,6 +205,11 @@ impl Router {
         self.answers.bytes()
     }
 
+    /// Whether a query with `min_revision` = `min` would wait for it.
+    pub fn must_wait(&self, min: u64) -> bool {
+        self.view.load().revision < min
+    }
+
     /// Waits until revision `min` is applied, for at most `wait`.
     async fn wait_for(&self, min: u64, wait: Duration) -> Result<Arc<View>, RouterError> {
         let view = self.view.load_full();
