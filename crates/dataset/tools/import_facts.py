@@ -320,7 +320,11 @@ def evidence():
                 [("article", "Art. 33"), ("text", "Chapter II (taking of evidence by diplomatic officers, consular agents and commissioners) does not apply, except Art. 15 (consuls may take evidence, without compulsion, from nationals of the State they represent). Other States may apply the same rule to China (Art. 33(3))."), ("excluded_transmissions", ["consular_other_nationals", "commissioners"]), ("kind", "reservation"), ("binds", "both"), ("regions", ["CN"]), ("sources", [npc, hc])],
                 [("article", "Art. 23"), ("text", "For Letters of Request for pre-trial discovery of documents, only requests for documents clearly enumerated in the Letter and of direct and close connection with the subject matter of the litigation will be executed."), ("kind", "declaration"), ("binds", "requests_to_declaring_state"), ("regions", ["CN"]), ("sources", [hc])],
             ]
-            p["statements_recorded"] = ["Art. 23", "Art. 33"]
+            # Art. 15 is kept whole by the Art. 33 reservation, and the HCCH
+            # column (Res 4,16,23,33) lists no Art. 15 or 17 statement: those are
+            # recorded (none). Arts 4 and 16 stay unrecorded: their texts were not
+            # retrieved (the row's note). Review finding 14.
+            p["statements_recorded"] = ["Art. 15", "Art. 17", "Art. 23", "Art. 33"]
         party(p)
 
 
@@ -328,13 +332,13 @@ def evidence():
 UNTC = "https://treaties.un.org (UN Treaty Collection status, as scraped in github.com/zmjones/untreaties, last commit 2015-03-14)"
 UN = [
     ("UNTOC 2000", "untoc-2000", "United Nations Convention against Transnational Organized Crime", ["organized_crime"],
-     [("extradition", "Art. 16", ["only if the requested state takes the Convention as the legal basis for extradition where it makes extradition conditional on a treaty (Art. 16(4)-(5)); whether China does is not recorded"]),
+     [("extradition", "Art. 16", ["only if the requested state takes the Convention as the legal basis for extradition where it makes extradition conditional on a treaty (Art. 16(4)-(5)); the requested state's Art. 16(5) notification is not recorded"]),
       ("service_of_documents", "Art. 18", []), ("taking_of_evidence", "Art. 18", []),
       ("asset_recovery", "Art. 13 (confiscation, with Arts 12 and 14); Art. 18", []), ("legal_information", "Art. 18", [])],
      {"complete_as_of": "2024-05-04", "sources": [README + ", un-conventions-parties.csv: 192 rows = the UN Treaty Collection count of 192 parties as at 2024-05-04"]},
      "Art. 17 only invites States Parties to consider agreements on the transfer of sentenced persons: it is no legal basis for a transfer, so transfer is not covered (review finding 10)."),
     ("UNCAC 2003", "uncac-2003", "United Nations Convention against Corruption", ["corruption"],
-     [("extradition", "Art. 44", ["only if the requested state takes the Convention as the legal basis for extradition where it makes extradition conditional on a treaty (Art. 44(5)-(6)); whether China does is not recorded"]),
+     [("extradition", "Art. 44", ["only if the requested state takes the Convention as the legal basis for extradition where it makes extradition conditional on a treaty (Art. 44(5)-(6)); the requested state's Art. 44(6) notification is not recorded"]),
       ("service_of_documents", "Art. 46", []), ("taking_of_evidence", "Art. 46", []),
       ("asset_recovery", "Chapter V (Arts 51-59)", []), ("legal_information", "Art. 46", [])],
      {"complete_as_of": "2026-02-07", "sources": [README + ", un-conventions-parties.csv: 192 rows = 192 parties per a 2026-02-07 source"]}, ""),
