@@ -47,6 +47,7 @@ RENAMED = {
     "cn-ro-civil-criminal-1991": "cn-ro-civil-criminal-undated",
     "cn-ru-civil-criminal": "cn-ru-civil-criminal-undated",
     "diplomatic-channel-reciprocity": "cn-diplomatic-channel",
+    "cross-strait-2009": "cn-tw-cross-strait-2009",
 }
 
 CIVIL = "civil_commercial"
