@@ -35,11 +35,12 @@ use std::time::Duration;
 use judicial_proto::Reason;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Where a quick read's slot is.
+/// Where a quick read's slot is. The permits are held for their drop:
+/// replacing or releasing a variant gives the slot back.
 #[derive(Debug)]
 enum Held {
-    Interactive(OwnedSemaphorePermit),
-    Bulk(OwnedSemaphorePermit),
+    Interactive(#[allow(dead_code)] OwnedSemaphorePermit),
+    Bulk(#[allow(dead_code)] OwnedSemaphorePermit),
     Released,
 }
 
