@@ -83,24 +83,28 @@ pub fn writes_health_name(service: &str) -> String {
 
 /// Keeps the health entry [`writes_health_name`]`(service)` in step with
 /// `writable` (a store's writability) until the store goes away.
-pub fn report_writes(
+pub async fn report_writes(
     health: &tonic_health::server::HealthReporter,
     service: &str,
     mut writable: tokio::sync::watch::Receiver<bool>,
 ) {
     let health = health.clone();
     let name = writes_health_name(service);
+    let status = |writable: bool| {
+        if writable {
+            tonic_health::ServingStatus::Serving
+        } else {
+            tonic_health::ServingStatus::NotServing
+        }
+    };
+    // The entry exists before the server accepts a connection: a client
+    // watching it from the start must not find it unregistered.
+    let first = status(*writable.borrow_and_update());
+    health.set_service_status(&name, first).await;
     tokio::spawn(async move {
-        loop {
-            let status = if *writable.borrow_and_update() {
-                tonic_health::ServingStatus::Serving
-            } else {
-                tonic_health::ServingStatus::NotServing
-            };
-            health.set_service_status(&name, status).await;
-            if writable.changed().await.is_err() {
-                break;
-            }
+        while writable.changed().await.is_ok() {
+            let now = status(*writable.borrow_and_update());
+            health.set_service_status(&name, now).await;
         }
     });
 }

@@ -72,7 +72,8 @@ pub async fn add_routes(
         health,
         <NotifierServiceServer<grpc::NotifierGrpc> as tonic::server::NamedService>::NAME,
         notifier.storage.writable(),
-    );
+    )
+    .await;
     spawn_backlog_metrics(notifier.clone(), shutdown.clone());
     if config.sink.enabled() {
         let task = sink::spawn(

@@ -47,7 +47,8 @@ pub async fn add_routes(
         health,
         <RegistryServiceServer<grpc::RegistryGrpc> as tonic::server::NamedService>::NAME,
         writable,
-    );
+    )
+    .await;
     routes.add_service(service);
 }
 
