@@ -67,13 +67,14 @@ pub struct CommonArgs {
     /// Most requests handled at once; beyond it requests are rejected at
     /// once with RESOURCE_EXHAUSTED (load shedding, not queueing). A quarter
     /// is reserved for streams and bulk calls (Watch, StreamEvents, import,
-    /// export, BatchRoute), the rest serves quick calls; health is never limited.
+    /// export, BatchRoute, and Routes waiting for their min_revision), the
+    /// rest serves quick calls; health is never limited.
     #[arg(long, env = "JUDICIAL_CONCURRENCY_LIMIT", default_value_t = 1024)]
     pub concurrency_limit: usize,
 
-    /// How long a quick read (Route, Get, List) may hold a slot of the quick
-    /// share; past it, it moves to the bulk share or, when that is full, is
-    /// answered RESOURCE_EXHAUSTED.
+    /// How long a quick read (Route, Get, List) holds a slot of the quick
+    /// share before it counts as slow; past it, it moves to the bulk share
+    /// when a bulk slot is free, else keeps its slot (never cut short).
     #[arg(long, env = "JUDICIAL_SLOW_READ_AFTER", default_value = "50ms", value_parser = parse_duration)]
     pub slow_read_after: Duration,
 
