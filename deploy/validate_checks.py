@@ -198,6 +198,8 @@ def check_k8s(profile: str, paths: list[str]) -> None:
             problem(where, f"{name}: JUDICIAL_HEALTH_LISTEN does not match the health port")
         if any(k.startswith("JUDICIAL_INSECURE") for k in env):
             problem(where, f"{name}: must not set JUDICIAL_INSECURE")
+        if str(env.get("JUDICIAL_CONSOLE", "false")).lower() not in ("", "false", "0") or "--console" in json.dumps(c):
+            problem(where, f"{name}: the console stays off in production (no JUDICIAL_CONSOLE / --console)")
         mounts = {m["mountPath"]: m["name"] for m in c.get("volumeMounts", [])}
         for m in c.get("volumeMounts", []):
             if m["name"] not in volumes:
@@ -317,6 +319,8 @@ def check_compose(schema_path: str | None) -> None:
             problem(w, f"JUDICIAL_LISTEN must be 0.0.0.0:{grpc_port}")
         if any(k.startswith("JUDICIAL_INSECURE") for k in env) or "--insecure" in json.dumps(s):
             problem(w, "must not use --insecure")
+        if str(env.get("JUDICIAL_CONSOLE", "false")).lower() not in ("", "false", "0") or "--console" in json.dumps(s):
+            problem(w, "the console stays off in production (no JUDICIAL_CONSOLE / --console)")
         mounts = {}
         for v in s.get("volumes", []):
             src, dst = v.split(":")[:2]

@@ -63,6 +63,8 @@ pub enum Scenario {
     Echo,
     /// Route on the bundled dataset, interleaved with echo windows.
     Route,
+    /// Route over the JSON/HTTP gateway beside Route over gRPC, as a ratio.
+    Http,
     /// Time from a registry write's acknowledgement to the router answering at its revision.
     Propagation,
     /// Acknowledged durable writes/s at 1 and 64 writers, over gRPC and at the store.

@@ -65,6 +65,9 @@ pub async fn run(cli: &Cli) -> Report {
             emit(route::echo_report(&c));
             emit(route::route_report(&c));
         }
+        Scenario::Http => emit(scenario::http::report(
+            &scenario::http::measure(&opts).await,
+        )),
         Scenario::Propagation => emit(propagation::run(&opts).await),
         Scenario::Writes => emit(writes::run(&opts).await),
         Scenario::Fanout => emit(fanout::run(&opts).await),

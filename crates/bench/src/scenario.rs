@@ -2,6 +2,7 @@
 
 pub mod fairness;
 pub mod fanout;
+pub mod http;
 pub mod peers;
 pub mod propagation;
 pub mod route;

@@ -45,6 +45,18 @@ async fn quick_echo_and_route_answer_every_request() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_route_over_json_and_grpc_answers_every_request() {
+    let c = judicial_bench::scenario::http::measure(&Options::quick()).await;
+    assert_eq!(c.grpc.len(), judicial_bench::scenario::http::ROUNDS);
+    for (g, j) in c.grpc.iter().zip(&c.json) {
+        assert_clean("route over gRPC", g);
+        assert_clean("route over JSON", j);
+    }
+    let report = judicial_bench::scenario::http::report(&c);
+    assert!(report.render().contains("JSON/gRPC ratios"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_echo_alone_records_requests() {
     let c = route::measure(&Options::quick(), false).await;
     assert_eq!(c.echo.len(), 1);

@@ -177,6 +177,11 @@ pub struct DevArgs {
     /// Log format (text or json).
     #[arg(long, env = "JUDICIAL_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+    /// Web origins whose pages may call the suite from a browser (CORS),
+    /// comma-separated; none by default (the console is served on the same
+    /// port and needs none).
+    #[arg(long, env = "JUDICIAL_CORS_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub cors_allow_origin: Vec<String>,
 }
 
 /// `judicial route`.

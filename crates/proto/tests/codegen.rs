@@ -4,13 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use prost::Message;
-
 const PROTO_FILES: &[&str] = &[
     "judicial/v1/common.proto",
     "judicial/v1/registry.proto",
     "judicial/v1/router.proto",
     "judicial/v1/notifier.proto",
+    // Not imported by the contract, but in the descriptor set so that the
+    // HTTP gateway can print google.rpc.Status details as JSON.
+    "google/rpc/status.proto",
+    "google/rpc/error_details.proto",
 ];
 
 fn workspace_root() -> PathBuf {
@@ -19,8 +21,21 @@ fn workspace_root() -> PathBuf {
 
 fn generate(out: &Path) {
     let root = workspace_root();
-    let fds = protox::compile(PROTO_FILES, [root.join("proto")]).expect("proto files compile");
-    std::fs::write(out.join("judicial_descriptor.bin"), fds.encode_to_vec()).unwrap();
+    let mut compiler = protox::Compiler::new([root.join("proto")]).expect("proto/ is readable");
+    compiler
+        .include_source_info(true)
+        .include_imports(true)
+        .open_files(PROTO_FILES)
+        .expect("proto files compile");
+    // Encoded by the compiler rather than through prost-types, which would
+    // drop custom options: the HTTP gateway and the OpenAPI document read the
+    // google.api.http rules from this descriptor set.
+    std::fs::write(
+        out.join("judicial_descriptor.bin"),
+        compiler.encode_file_descriptor_set(),
+    )
+    .unwrap();
+    let fds = compiler.file_descriptor_set();
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)

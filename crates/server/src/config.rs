@@ -85,6 +85,12 @@ pub struct CommonArgs {
     /// Largest request or response message, in bytes.
     #[arg(long, env = "JUDICIAL_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
+
+    /// Web origins (`https://console.example`) whose pages may call this
+    /// server from a browser (gRPC-Web or JSON), comma-separated; none by
+    /// default, and `*` is refused: list each origin.
+    #[arg(long, env = "JUDICIAL_CORS_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub cors_allow_origin: Vec<String>,
 }
 
 /// Flags of services that compute dates: the home state and its UTC offset.

@@ -1,22 +1,26 @@
 //! Plumbing every Judicial Channels server shares: command-line flags,
 //! tracing, shutdown on SIGINT/SIGTERM, the mapping of errors to gRPC
-//! statuses with `google.rpc` details, health and reflection, and the tower
-//! stack with its limits.
+//! statuses with `google.rpc` details, health and reflection, the tower
+//! stack with its limits, and the web face: gRPC-Web, CORS, and the JSON/HTTP
+//! gateway.
 
 pub mod admission;
 pub mod auth;
 pub mod binary;
 pub mod certs;
 pub mod config;
+pub mod gateway;
 pub mod metrics;
 pub mod security;
 pub mod shutdown;
 pub mod stack;
 pub mod status;
 pub mod telemetry;
+pub mod web;
 
 pub use config::{CommonArgs, LogFormat};
 pub use security::Security;
+pub use web::Web;
 
 /// Any error, boxed: what `run` functions and binaries return.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

@@ -11,9 +11,11 @@ use tower::ServiceBuilder;
 use crate::admission::AdmissionLayer;
 use crate::auth::AuthLayer;
 use crate::config::CommonArgs;
+use crate::gateway::GatewayLayer;
 use crate::metrics::MetricsLayer;
 use crate::security::Security;
 use crate::shutdown::Shutdown;
+use crate::web::Web;
 
 /// Request limits of a server.
 #[derive(Debug, Clone)]
@@ -76,15 +78,29 @@ pub fn add_reflection(routes: &mut RoutesBuilder) {
 /// Serves `routes` on `listener` until `shutdown` fires, then stops
 /// accepting, lets in-flight requests finish for up to `limits.grace`, and
 /// returns. Storage is flushed by the caller after this returns.
+///
+/// The same port answers gRPC (HTTP/2), gRPC-Web and the JSON/HTTP gateway
+/// (HTTP/1.1 or HTTP/2), told apart by content type and path.
 pub async fn serve(
     routes: Routes,
     listener: TcpListener,
     limits: &Limits,
     security: &Security,
+    web: &Web,
     shutdown: Shutdown,
 ) -> Result<(), tonic::transport::Error> {
     let stack = ServiceBuilder::new()
-        // Outermost, so every request is counted: shed, denied or served.
+        // Outermost, so a browser's preflight is answered (or not, for an
+        // origin off the allow-list) before anything else sees it.
+        .option_layer(web.cors())
+        // JSON/HTTP calls become gRPC calls here, above everything below, so
+        // metrics, roles, admission and the audit trail apply to them as to
+        // gRPC. Also serves /v1/openapi.json and the console.
+        .layer(GatewayLayer::new(web.console, limits.max_message_bytes))
+        // gRPC-Web (HTTP/1.1 or HTTP/2) becomes gRPC; plain gRPC passes.
+        .layer(tonic_web::GrpcWebLayer::new())
+        // Outermost of the gRPC stack, so every call is counted: shed,
+        // denied or served.
         .layer(MetricsLayer)
         // Authorization before admission: a caller without the role never
         // takes a slot. Records the principal for the audit trail.
@@ -100,6 +116,8 @@ pub async fn serve(
         ))
         .into_inner();
     let mut server = Server::builder()
+        // gRPC-Web and JSON clients (browsers, curl) speak HTTP/1.1.
+        .accept_http1(true)
         // Caps every request's deadline; a shorter grpc-timeout still wins.
         .timeout(limits.max_deadline)
         // Detects dead peers on idle connections (watch streams, followers).

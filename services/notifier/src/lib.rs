@@ -122,6 +122,7 @@ pub async fn run(
 ) -> Result<(), BoxError> {
     let limits = Limits::from(&config.common);
     let security = judicial_server::stack::prepare(&config.common, &listener)?;
+    let web = judicial_server::Web::from_args(&config.common)?;
     let registry = judicial_client::connect_lazy(
         &config.registry,
         &judicial_client::ClientTls::from_args(&config.common)?,
@@ -150,6 +151,7 @@ pub async fn run(
         listener,
         &limits,
         &security,
+        &web,
         shutdown.clone(),
     )
     .await;

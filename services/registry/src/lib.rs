@@ -61,6 +61,7 @@ pub async fn run(
 ) -> Result<(), judicial_server::BoxError> {
     let limits = Limits::from(&config.common);
     let security = judicial_server::stack::prepare(&config.common, &listener)?;
+    let web = judicial_server::Web::from_args(&config.common)?;
     let registry = Arc::new(Registry::open(&config).await?);
     let (health, mut routes) =
         judicial_server::stack::base_routes(&config.common, &shutdown).await?;
@@ -74,8 +75,15 @@ pub async fn run(
     .await;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, revision = registry.revision(), data_dir = %config.data_dir.display(), "registry serving");
-    let served =
-        judicial_server::serve(routes.routes(), listener, &limits, &security, shutdown).await;
+    let served = judicial_server::serve(
+        routes.routes(),
+        listener,
+        &limits,
+        &security,
+        &web,
+        shutdown,
+    )
+    .await;
     registry.close()?;
     tracing::info!("registry stopped; store flushed");
     served?;

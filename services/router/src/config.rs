@@ -39,6 +39,12 @@ pub struct Config {
     #[arg(long, env = "JUDICIAL_ANSWER_CACHE_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub answer_cache_bytes: usize,
 
+    /// Serve the console (route form, coverage map, stats, changes) at
+    /// `/console/` on the gRPC port; off by default. Its stats and changes
+    /// pages need the registry's API on the same port (`judicial dev`).
+    #[arg(long, env = "JUDICIAL_CONSOLE")]
+    pub console: bool,
+
     #[command(flatten)]
     pub home: HomeArgs,
 

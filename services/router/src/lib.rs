@@ -61,6 +61,8 @@ pub async fn run(
 ) -> Result<(), BoxError> {
     let limits = Limits::from(&config.common);
     let security = judicial_server::stack::prepare(&config.common, &listener)?;
+    let mut web = judicial_server::Web::from_args(&config.common)?;
+    web.console = config.console;
     let registry = judicial_client::connect_lazy(
         &config.registry,
         &judicial_client::ClientTls::from_args(&config.common)?,
@@ -77,7 +79,15 @@ pub async fn run(
     )
     .await;
     tracing::info!(addr = %listener.local_addr()?, registry = %config.registry, home = %config.home.home, "router serving");
-    judicial_server::serve(routes.routes(), listener, &limits, &security, shutdown).await?;
+    judicial_server::serve(
+        routes.routes(),
+        listener,
+        &limits,
+        &security,
+        &web,
+        shutdown,
+    )
+    .await?;
     tracing::info!("router stopped");
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! `judicial dev`: the whole suite in one process, on one port.
+//! `judicial dev`: the whole suite in one process, on one port (gRPC,
+//! gRPC-Web, JSON/HTTP and the console).
 
 use judicial_registry::config::Seed;
 use judicial_server::{Limits, Shutdown};
@@ -37,6 +38,10 @@ pub async fn run(args: DevArgs) -> Result<(), CliError> {
         judicial_registry::Config::for_data_dir(args.data_dir.join("registry"), Seed::Bundled);
     registry_config.home.home = args.home.to_ascii_uppercase();
     registry_config.home.utc_offset = utc_offset;
+    registry_config.common.cors_allow_origin = args.cors_allow_origin.clone();
+    let mut web =
+        judicial_server::Web::from_args(&registry_config.common).map_err(CliError::Usage)?;
+    web.console = true;
     let limits = Limits::from(&registry_config.common);
     let shutdown = Shutdown::new();
     shutdown.on_signals();
@@ -96,6 +101,7 @@ pub async fn run(args: DevArgs) -> Result<(), CliError> {
         listener,
         &limits,
         &judicial_server::Security::default(),
+        &web,
         shutdown.clone(),
     )
     .await;
@@ -127,6 +133,10 @@ fn print_banner(addr: &std::net::SocketAddr, data_dir: &std::path::Path, revisio
         bold("Judicial Channels dev suite")
     );
     crate::outln!(
+        "JSON/HTTP on http://{addr}/v1/  (OpenAPI at http://{addr}/v1/openapi.json; gRPC-Web too)"
+    );
+    crate::outln!("Console on http://{addr}/console/");
+    crate::outln!(
         "{}",
         dim(&format!(
             "data in {} · registry revision {revision} · Ctrl-C stops and flushes",
@@ -138,4 +148,7 @@ fn print_banner(addr: &std::net::SocketAddr, data_dir: &std::path::Path, revisio
     crate::outln!("  judicial{endpoint} route US criminal extradition --explain");
     crate::outln!("  judicial{endpoint} stats");
     crate::outln!("  judicial{endpoint} subscribe ministry-x --counterpart FR");
+    crate::outln!(
+        "  curl 'http://{addr}/v1/route?counterpart=FR&matter=MATTER_CIVIL_COMMERCIAL&assistance=ASSISTANCE_SERVICE_OF_DOCUMENTS'"
+    );
 }
