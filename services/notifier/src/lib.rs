@@ -71,18 +71,18 @@ pub async fn add_routes(
     judicial_server::status::report_writes(
         health,
         <NotifierServiceServer<grpc::NotifierGrpc> as tonic::server::NamedService>::NAME,
-        notifier.storage.writable(),
+        notifier.storage().writable(),
     );
     spawn_backlog_metrics(notifier.clone(), shutdown.clone());
     if config.sink.enabled() {
         let task = sink::spawn(
-            notifier.clone(),
+            notifier.storage().clone(),
             &config.sink,
             health.clone(),
             shutdown.clone(),
         )
         .await?;
-        *notifier.sink.lock().expect("sink lock") = Some(task);
+        notifier.keep_sink(task);
     }
     let service = NotifierServiceServer::new(grpc::NotifierGrpc::new(notifier.clone(), shutdown))
         .max_decoding_message_size(limits.max_message_bytes)

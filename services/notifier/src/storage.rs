@@ -88,6 +88,9 @@ pub struct Derivation {
     pub date_cursor: Option<CalendarDate>,
 }
 
+/// Events read from the log per step.
+pub(crate) const READ_BATCH: usize = 256;
+
 /// A write for the committer.
 #[derive(Debug)]
 pub(crate) enum Op {
@@ -185,6 +188,15 @@ impl Storage {
     /// Commits an op and waits until it is durable.
     pub(crate) async fn commit(&self, op: Op) -> Result<Outcome, NotifierError> {
         self.engine.commit(op).await
+    }
+
+    /// One subscription, as of the last durable commit.
+    pub fn subscription(&self, id: &str) -> Result<Arc<Subscription>, NotifierError> {
+        self.state()
+            .subscriptions
+            .get(id)
+            .cloned()
+            .ok_or_else(|| NotifierError::NotFound(format!("subscriptions/{id}")))
     }
 
     /// Up to `limit` durable events with sequence ≥ `from`, in order.
