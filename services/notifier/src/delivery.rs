@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use judicial_server::Shutdown;
+use judicial_server::{Clock, Shutdown};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -58,6 +58,8 @@ impl Live {
 pub(crate) struct Stream {
     pub(crate) storage: Storage,
     pub(crate) ack_wait: Duration,
+    /// The clock that stamped the events, for their age at delivery.
+    pub(crate) clock: Clock,
     pub(crate) id: String,
     pub(crate) filter: EventFilter,
     pub(crate) live: Arc<Live>,
@@ -170,12 +172,7 @@ impl Stream {
                 for event in to_send {
                     let sequence = event.sequence;
                     // Time from the event's derivation to its hand-off to this stream.
-                    let age_ms = (std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_millis() as i64)
-                        .unwrap_or(0)
-                        - event.time_ms)
-                        .max(0);
+                    let age_ms = (self.clock.now_ms() - event.time_ms).max(0);
                     tokio::select! {
                         biased;
                         _ = self.token.cancelled() => return End::Replaced,

@@ -32,11 +32,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tonic::transport::Channel as GrpcChannel;
 
-use crate::clock::Clock;
 use crate::derive;
 use crate::error::NotifierError;
 use crate::storage::{Derivation, LogState, Op, Storage};
 use crate::view::{Touched, View};
+use judicial_server::Clock;
 
 /// Longest the catch-up replay waits for the registry's next message.
 const CATCH_UP_WAIT: Duration = Duration::from_secs(30);

@@ -13,7 +13,6 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel as GrpcChannel;
 
-use crate::clock::Clock;
 use crate::config::Config;
 use crate::delivery::{self, Live};
 use crate::error::NotifierError;
@@ -22,6 +21,7 @@ use crate::follow::{self, Progress};
 use crate::storage::{LogState, Op, Outcome, READ_BATCH, Retention, Storage};
 use crate::subscription::{Caller, NewSubscription, Subscription};
 use crate::view::View;
+use judicial_server::Clock;
 
 /// Events buffered per stream before its task waits for the client.
 const STREAM_BUFFER: usize = 64;
@@ -318,6 +318,7 @@ impl Notifier {
         let stream = delivery::Stream {
             storage: self.storage.clone(),
             ack_wait: self.ack_wait,
+            clock: self.clock.clone(),
             id: id.to_owned(),
             filter: subscription.filter.clone(),
             live,

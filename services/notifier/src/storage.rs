@@ -239,10 +239,9 @@ fn decode<T: serde::de::DeserializeOwned>(
 fn new_log_id() -> String {
     // Milliseconds at creation, base 36: ids stay unique if the directory
     // is ever wiped and the sequence starts again.
-    let mut n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0);
+    // The wall clock, not an injected one: the id must differ from any
+    // earlier log's, whatever clock the notifier runs on.
+    let mut n = judicial_server::Clock::System.now_ms().max(0) as u64;
     let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = Vec::new();
     while n > 0 {

@@ -52,6 +52,7 @@ impl Registry {
             &config.data_dir,
             StoreOptions {
                 retain_revisions: config.retain_revisions,
+                clock: config.clock.clone(),
             },
         )?;
         if store.revision() == 0 {
@@ -103,7 +104,7 @@ impl Registry {
 
     /// Today in the configured offset.
     pub fn today(&self) -> CalendarDate {
-        judicial_server::config::today(self.utc_offset)
+        self.store.clock().today(self.utc_offset)
     }
 
     /// Flushes and closes the store.

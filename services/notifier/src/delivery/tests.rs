@@ -62,6 +62,7 @@ fn open_stream(storage: &Storage, window: usize) -> (Arc<Live>, Events, Shutdown
     let stream = Stream {
         storage: storage.clone(),
         ack_wait: ACK_WAIT,
+        clock: Clock::default(),
         id: "s".into(),
         filter: EventFilter::default(),
         live: live.clone(),
