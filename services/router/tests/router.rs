@@ -7,17 +7,10 @@ use judicial_proto::v1::router_service_client::RouterServiceClient;
 use judicial_registry::config::Seed;
 use judicial_server::status::{reason, violated_fields};
 use judicial_test_support::create_instrument as create;
+use judicial_test_support::fixtures::{self, date};
 use judicial_test_support::{RegistryHandle, RouterHandle};
 use tonic::Code;
 use tonic::transport::Channel;
-
-fn date(y: i32, m: i32, d: i32) -> Option<pb::Date> {
-    Some(pb::Date {
-        year: y,
-        month: m,
-        day: d,
-    })
-}
 
 fn party(
     code: &str,
@@ -25,13 +18,11 @@ fn party(
     eif: Option<pb::Date>,
     end: Option<pb::Date>,
 ) -> pb::Party {
-    pb::Party {
-        jurisdiction: code.into(),
-        signed,
-        entry_into_force: eif,
-        termination_effective: end,
-        ..Default::default()
-    }
+    fixtures::party(code)
+        .signed(signed)
+        .in_force_from(eif)
+        .terminated(end)
+        .build()
 }
 
 fn coverage(matter: pb::Matter, assistance: pb::Assistance) -> pb::Coverage {
@@ -51,19 +42,13 @@ fn treaty(
     eif: Option<pb::Date>,
     end: Option<pb::Date>,
 ) -> pb::Instrument {
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::BilateralTreaty as i32,
-        treaty_type: t as i32,
-        title: format!("treaty {id}"),
-        parties: vec![
-            party("CN", date(1987, 1, 1), eif, end),
-            party(counterpart, date(1987, 1, 1), eif, end),
-        ],
-        coverage: cov,
-        sources: vec!["test".into()],
-        ..Default::default()
-    }
+    fixtures::treaty(id, counterpart)
+        .treaty_type(t)
+        .coverage(cov)
+        .signed(date(1987, 1, 1))
+        .in_force_from(eif)
+        .terminated(end)
+        .build()
 }
 
 fn query(
@@ -455,14 +440,7 @@ async fn registry_outage_serves_stale_then_catches_up() {
     );
 
     // The registry returns on the same address, with a write the router has not seen.
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .expect("rebind the registry's port");
-    let registry = RegistryHandle::start_on(
-        listener,
-        judicial_registry::Config::for_data_dir(dir.path(), Seed::None),
-    )
-    .await;
+    let registry = RegistryHandle::restart_at(addr, dir.path()).await;
     let mut reg = registry.client();
     let rev = create(
         &mut reg,
