@@ -296,10 +296,7 @@ impl Router {
             // Unknown counterparts and the home state fail at once (and
             // must not fill the cache).
             Some(_) if cached && !shape.checklist && query.counterpart != self.home => {
-                let boundaries = || {
-                    let candidates = view.candidates(&query.counterpart);
-                    DateBoundaries::of(&self.home, &query.counterpart, view, &candidates)
-                };
+                let boundaries = || DateBoundaries::of(&self.home, &query.counterpart, view);
                 self.answers
                     .answer(view.generation, &query, shape, boundaries, compute)?
                     .0
@@ -317,8 +314,7 @@ impl Router {
     }
 
     fn compute(&self, view: &View, q: &RouteQuery, shape: Shape) -> Result<Encoded, RouterError> {
-        let candidates = view.candidates(&q.counterpart);
-        let answer = routing::route(&self.home, view, &candidates, q)?;
+        let answer = routing::route(&self.home, view, q)?;
         Ok(Encoded::of(answer, shape, view, &self.home, q))
     }
 
@@ -336,8 +332,7 @@ impl Router {
             .filter(|code| *code != self.home)
             .filter_map(|code| {
                 let q = RouteQuery::new(code.clone(), matter, assistance, on);
-                let candidates = view.candidates(&code);
-                routing::primary(&self.home, view.as_ref(), &candidates, &q)
+                routing::primary(&self.home, view.as_ref(), &q)
                     .ok()
                     .map(|channel| CoverageEntry {
                         jurisdiction: code,

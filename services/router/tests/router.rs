@@ -485,3 +485,79 @@ async fn registry_outage_serves_stale_then_catches_up() {
     router.stop().await.unwrap();
     registry.stop().await.unwrap();
 }
+
+/// A region of another state: the rules consider its parent's treaties
+/// themselves. Extended to the region, the parent's treaty is the channel;
+/// not extended, it is reported as not reaching the region.
+#[tokio::test]
+async fn a_foreign_region_is_reached_through_its_parents_treaties() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = RegistryHandle::start(dir.path(), Seed::None).await;
+    let router = RouterHandle::start(&registry.url()).await;
+    let (mut reg, mut rt) = (registry.client(), router.client());
+    for (code, parent) in [("XF", "FR"), ("XD", "DE")] {
+        reg.create_jurisdiction(pb::CreateJurisdictionRequest {
+            jurisdiction: Some(pb::Jurisdiction {
+                code: code.into(),
+                display_name: format!("a region of {parent}"),
+                kind: pb::JurisdictionKind::Region as i32,
+                parent: parent.into(),
+                ..Default::default()
+            }),
+            reason: "test".into(),
+        })
+        .await
+        .expect("create the region");
+    }
+    let mut extended = treaty(
+        "cn-fr-civil-1987",
+        "FR",
+        pb::TreatyType::CivilCommercial,
+        vec![coverage(CIVIL, SERVICE)],
+        date(1988, 2, 8),
+        None,
+    );
+    extended.parties[1].extended_to = vec!["XF".into()];
+    create(&mut reg, extended).await;
+    let not_extended = treaty(
+        "cn-de-civil-2000",
+        "DE",
+        pb::TreatyType::CivilCommercial,
+        vec![coverage(CIVIL, SERVICE)],
+        date(2001, 1, 1),
+        None,
+    );
+    let rev = create(&mut reg, not_extended).await;
+
+    let r = route(&mut rt, query("XF", CIVIL, SERVICE, date(2020, 1, 1), rev)).await;
+    assert_eq!(
+        kinds(&r),
+        vec![
+            (TREATY, "instruments/cn-fr-civil-1987".into()),
+            (RECIPROCITY, String::new())
+        ],
+        "the parent's treaty, extended to the region, is its channel"
+    );
+
+    let r = route(&mut rt, query("XD", CIVIL, SERVICE, date(2020, 1, 1), rev)).await;
+    assert_eq!(kinds(&r), vec![(RECIPROCITY, String::new())]);
+    let reported: Vec<(&str, i32)> = r
+        .not_applicable
+        .iter()
+        .map(|n| (n.instrument.as_str(), n.code))
+        .collect();
+    assert_eq!(
+        reported,
+        [(
+            "instruments/cn-de-civil-2000",
+            pb::NotApplicableReason::RegionNotCovered as i32
+        )],
+        "the parent's treaty is reported as not reaching the region"
+    );
+    assert!(
+        r.not_applicable[0].reason.contains("has not extended"),
+        "{}",
+        r.not_applicable[0].reason
+    );
+    registry.stop().await.unwrap();
+}
