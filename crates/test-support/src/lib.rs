@@ -2,6 +2,7 @@
 //! benchmarks. The listener is bound before the server task is spawned, so a
 //! client can connect at once: no sleeps, no polling for readiness.
 
+pub mod dev;
 pub mod fixtures;
 pub mod nats;
 pub mod notifier;

@@ -54,8 +54,22 @@ async fn store_with_events(dir: &Path, events: usize) -> Storage {
     storage
 }
 
-/// Opens a stream of subscription `s` with a window of `window` events.
-fn open_stream(storage: &Storage, window: usize) -> (Arc<Live>, Events, Shutdown) {
+/// An open stream of subscription `s` over a temporary store.
+struct Open {
+    storage: Storage,
+    live: Arc<Live>,
+    rx: Events,
+    shutdown: Shutdown,
+    /// When the stream opened (the paused clock's now).
+    opened: Instant,
+    _dir: tempfile::TempDir,
+}
+
+/// Opens a stream with a window of `window` events over a store holding
+/// `events` events.
+async fn open_stream(events: usize, window: usize) -> Open {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = store_with_events(dir.path(), events).await;
     let live = Arc::new(Live::new(0));
     let (tx, rx) = mpsc::channel(64);
     let shutdown = Shutdown::new();
@@ -72,82 +86,78 @@ fn open_stream(storage: &Storage, window: usize) -> (Arc<Live>, Events, Shutdown
         shutdown: shutdown.clone(),
     };
     tokio::spawn(stream.run());
-    (live, rx, shutdown)
+    Open {
+        storage,
+        live,
+        rx,
+        shutdown,
+        opened: Instant::now(),
+        _dir: dir,
+    }
 }
 
-async fn next_sequence(rx: &mut Events) -> u64 {
-    rx.recv()
-        .await
-        .expect("the stream is open")
-        .expect("an event, not an error")
-        .sequence
+impl Open {
+    /// Asserts that the next events are `sequences`, in order.
+    async fn expect(&mut self, sequences: impl IntoIterator<Item = u64>) {
+        for expected in sequences {
+            let got = self
+                .rx
+                .recv()
+                .await
+                .expect("the stream is open")
+                .expect("an event, not an error");
+            assert_eq!(got.sequence, expected);
+        }
+    }
 }
 
 #[tokio::test(start_paused = true)]
 async fn unacknowledged_events_come_again_in_order_after_the_ack_wait() {
-    let dir = tempfile::tempdir().unwrap();
-    let storage = store_with_events(dir.path(), 3).await;
-    let (_live, mut rx, shutdown) = open_stream(&storage, 10);
-    let opened = Instant::now();
-    for expected in 1..=3 {
-        assert_eq!(next_sequence(&mut rx).await, expected);
-    }
+    let mut s = open_stream(3, 10).await;
+    s.expect(1..=3).await;
     assert_eq!(
-        opened.elapsed(),
+        s.opened.elapsed(),
         Duration::ZERO,
         "the first delivery waits for nothing"
     );
     // Nothing is acknowledged: after the ack wait, all three again, in order.
-    for expected in 1..=3 {
-        assert_eq!(next_sequence(&mut rx).await, expected);
-    }
-    assert_eq!(opened.elapsed(), ACK_WAIT);
+    s.expect(1..=3).await;
+    assert_eq!(s.opened.elapsed(), ACK_WAIT);
     // The delivery was recorded durably before the events were handed over.
-    assert_eq!(storage.subscription("s").unwrap().delivered_sequence, 3);
-    shutdown.trigger();
+    assert_eq!(s.storage.subscription("s").unwrap().delivered_sequence, 3);
+    s.shutdown.trigger();
 }
 
 #[tokio::test(start_paused = true)]
 async fn redelivery_resumes_after_the_acked_cursor() {
-    let dir = tempfile::tempdir().unwrap();
-    let storage = store_with_events(dir.path(), 3).await;
-    let (live, mut rx, shutdown) = open_stream(&storage, 10);
-    let opened = Instant::now();
-    for expected in 1..=3 {
-        assert_eq!(next_sequence(&mut rx).await, expected);
-    }
-    live.acked.send_replace(2);
-    assert_eq!(
-        next_sequence(&mut rx).await,
-        3,
-        "only the unacknowledged event"
-    );
-    assert_eq!(opened.elapsed(), ACK_WAIT);
-    live.acked.send_replace(3);
+    let mut s = open_stream(3, 10).await;
+    s.expect(1..=3).await;
+    s.live.acked.send_replace(2);
+    // Only the unacknowledged event, at the ack wait.
+    s.expect([3]).await;
+    assert_eq!(s.opened.elapsed(), ACK_WAIT);
+    s.live.acked.send_replace(3);
     // Everything acknowledged: no deadline is left, so nothing more comes
     // however far the clock moves.
     tokio::time::advance(ACK_WAIT * 10).await;
-    assert!(rx.try_recv().is_err(), "nothing is redelivered once acked");
-    shutdown.trigger();
+    assert!(
+        s.rx.try_recv().is_err(),
+        "nothing is redelivered once acked"
+    );
+    s.shutdown.trigger();
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_full_window_waits_for_acks_and_redelivers_only_the_window() {
-    let dir = tempfile::tempdir().unwrap();
-    let storage = store_with_events(dir.path(), 5).await;
-    let (live, mut rx, shutdown) = open_stream(&storage, 2);
-    let opened = Instant::now();
-    assert_eq!(next_sequence(&mut rx).await, 1);
-    assert_eq!(next_sequence(&mut rx).await, 2);
-    // The window is full: what comes next is 1 again, at the ack wait.
-    assert_eq!(next_sequence(&mut rx).await, 1);
-    assert_eq!(opened.elapsed(), ACK_WAIT);
-    assert_eq!(next_sequence(&mut rx).await, 2);
+    let mut s = open_stream(5, 2).await;
+    // The window is full after 2: what comes next is 1 again, at the ack wait.
+    s.expect([1, 2, 1]).await;
+    assert_eq!(s.opened.elapsed(), ACK_WAIT);
+    s.expect([2]).await;
     // An ack opens the window at once: 3 and 4, with no wait.
-    live.acked.send_replace(2);
+    s.live.acked.send_replace(2);
     let acked_at = Instant::now();
-    assert_eq!(next_sequence(&mut rx).await, 3);
-    assert_eq!(next_sequence(&mut rx).await, 4);
+    s.expect([3, 4]).await;
     assert_eq!(acked_at.elapsed(), Duration::ZERO);
-    shutdown.trigger();
+    s.shutdown.trigger();
 }
