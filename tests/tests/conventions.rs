@@ -5,6 +5,7 @@ use judicial_proto::v1 as pb;
 use judicial_proto::v1::router_service_client::RouterServiceClient;
 use judicial_registry::config::Seed;
 use judicial_server::status::violated_fields;
+use judicial_test_support::fixtures::date;
 use judicial_test_support::{RegistryHandle, RouterHandle};
 use tonic::Code;
 use tonic::transport::Channel;
@@ -15,14 +16,6 @@ const SERVICE: pb::Assistance = pb::Assistance::ServiceOfDocuments;
 const EVIDENCE: pb::Assistance = pb::Assistance::TakingOfEvidence;
 const ASSETS: pb::Assistance = pb::Assistance::AssetRecovery;
 const CONVENTION: i32 = pb::ChannelKind::MultilateralConvention as i32;
-
-fn date(y: i32, m: i32, d: i32) -> Option<pb::Date> {
-    Some(pb::Date {
-        year: y,
-        month: m,
-        day: d,
-    })
-}
 
 async fn route(
     rt: &mut RouterServiceClient<Channel>,

@@ -9,33 +9,14 @@ use std::time::Duration;
 
 use judicial_proto::v1 as pb;
 use judicial_registry::config::Seed;
-use judicial_test_support::{RegistryHandle, RouterHandle};
+use judicial_test_support::{RegistryHandle, RouterHandle, fixtures};
 
 fn treaty(id: &str, counterpart: &str) -> pb::Instrument {
-    let eif = Some(pb::Date {
-        year: 2001,
-        month: 1,
-        day: 1,
-    });
-    let party = |c: &str| pb::Party {
-        jurisdiction: c.into(),
-        entry_into_force: eif,
-        ..Default::default()
-    };
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::BilateralTreaty as i32,
-        treaty_type: pb::TreatyType::CivilCommercial as i32,
-        title: id.into(),
-        parties: vec![party("CN"), party(counterpart)],
-        coverage: vec![pb::Coverage {
-            matter: 1,
-            assistance: 1,
-            ..Default::default()
-        }],
-        sources: vec!["outage test".into()],
-        ..Default::default()
-    }
+    fixtures::treaty(id, counterpart)
+        .title(id)
+        .source("outage test")
+        .in_force_from(fixtures::date(2001, 1, 1))
+        .build()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -108,14 +89,7 @@ async fn router_serves_through_a_registry_outage_and_catches_up() {
 
     registry.stop().await.unwrap();
     tokio::time::sleep(outage).await; // the outage itself, not a readiness wait
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .expect("rebind the registry's port");
-    let registry = RegistryHandle::start_on(
-        listener,
-        judicial_registry::Config::for_data_dir(dir.path(), Seed::None),
-    )
-    .await;
+    let registry = RegistryHandle::restart_at(addr, dir.path()).await;
     // Writes after the outage reach the router in order.
     let mut client = registry.client();
     let mut last = 0;

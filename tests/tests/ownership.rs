@@ -3,7 +3,6 @@
 //! two subscriber identities and an admin.
 
 use std::path::Path;
-use std::time::Duration;
 
 use judicial_proto::v1 as pb;
 use judicial_proto::v1::notifier_service_client::NotifierServiceClient;
@@ -12,8 +11,9 @@ use judicial_registry::config::Seed;
 use judicial_server::status::{Reason, reason};
 use judicial_test_support::RegistryHandle;
 use judicial_test_support::notifier::{NotifierHandle, next_event, subscribe, treaty};
+use judicial_test_support::tls::{self, secure};
 use tonic::Code;
-use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
+use tonic::transport::Channel;
 use tower::ServiceExt;
 
 const ALICE: &str = "reader"; // reader.judicial.internal: a subscriber
@@ -38,26 +38,7 @@ fn certificates() -> tempfile::TempDir {
 }
 
 fn tls_channel(addr: std::net::SocketAddr, certs: &Path, who: &str) -> Channel {
-    let read = |name: String| std::fs::read(certs.join(name)).unwrap();
-    let tls = ClientTlsConfig::new()
-        .ca_certificate(Certificate::from_pem(read("ca.pem".into())))
-        .identity(Identity::from_pem(
-            read(format!("{who}.pem")),
-            read(format!("{who}-key.pem")),
-        ));
-    Endpoint::from_shared(format!("https://{addr}"))
-        .unwrap()
-        .tls_config(tls)
-        .unwrap()
-        .connect_timeout(Duration::from_secs(5))
-        .connect_lazy()
-}
-
-fn secure(common: &mut judicial_server::CommonArgs, certs: &Path, name: &str) {
-    common.tls_cert = Some(certs.join(format!("{name}.pem")));
-    common.tls_key = Some(certs.join(format!("{name}-key.pem")));
-    common.tls_client_ca = Some(certs.join("ca.pem"));
-    common.policy = Some(certs.join("policy.toml"));
+    tls::channel(addr, certs, Some(who))
 }
 
 /// A registry and a notifier over mTLS with the two-subscriber policy.

@@ -9,59 +9,22 @@ use judicial_proto::v1::notifier_service_client::NotifierServiceClient;
 use judicial_proto::v1::registry_service_client::RegistryServiceClient;
 use judicial_proto::v1::router_service_client::RouterServiceClient;
 use judicial_registry::config::Seed;
-use judicial_test_support::{RegistryHandle, RouterHandle};
+use judicial_test_support::tls::{self, secure};
+use judicial_test_support::{RegistryHandle, RouterHandle, fixtures};
 use tonic::Code;
-use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
+use tonic::transport::Channel;
 
 fn tls_channel(addr: std::net::SocketAddr, certs: &Path, who: Option<&str>) -> Channel {
-    let mut tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(
-        std::fs::read(certs.join("ca.pem")).unwrap(),
-    ));
-    if let Some(who) = who {
-        let cert = std::fs::read(certs.join(format!("{who}.pem"))).unwrap();
-        let key = std::fs::read(certs.join(format!("{who}-key.pem"))).unwrap();
-        tls = tls.identity(Identity::from_pem(cert, key));
-    }
-    Endpoint::from_shared(format!("https://{addr}"))
-        .unwrap()
-        .tls_config(tls)
-        .unwrap()
-        .connect_timeout(Duration::from_secs(5))
-        .connect_lazy()
-}
-
-fn secure(common: &mut judicial_server::CommonArgs, certs: &Path, name: &str) {
-    common.tls_cert = Some(certs.join(format!("{name}.pem")));
-    common.tls_key = Some(certs.join(format!("{name}-key.pem")));
-    common.tls_client_ca = Some(certs.join("ca.pem"));
-    common.policy = Some(certs.join("policy.toml"));
+    tls::channel(addr, certs, who)
 }
 
 fn treaty(id: &str) -> pb::Instrument {
-    let eif = Some(pb::Date {
-        year: 2008,
-        month: 7,
-        day: 20,
-    });
-    let party = |c: &str| pb::Party {
-        jurisdiction: c.into(),
-        entry_into_force: eif,
-        ..Default::default()
-    };
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::BilateralTreaty as i32,
-        treaty_type: pb::TreatyType::Extradition as i32,
-        title: id.into(),
-        parties: vec![party("CN"), party("FR")],
-        coverage: vec![pb::Coverage {
-            matter: pb::Matter::Criminal as i32,
-            assistance: pb::Assistance::Extradition as i32,
-            ..Default::default()
-        }],
-        sources: vec!["test".into()],
-        ..Default::default()
-    }
+    fixtures::treaty(id, "FR")
+        .treaty_type(pb::TreatyType::Extradition)
+        .covering(pb::Matter::Criminal, pb::Assistance::Extradition)
+        .title(id)
+        .in_force_from(fixtures::date(2008, 7, 20))
+        .build()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,77 +3,12 @@
 //! and the home state's law; and a requirement changed through the registry
 //! reaching a subscriber as an `amended` event.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use judicial_test_support::dev::DevSuite;
 
 const BIN: &str = env!("CARGO_BIN_EXE_judicial");
 
-struct Dev {
-    child: Child,
-    endpoint: String,
-    /// Kept so the data directory lives as long as the suite.
-    _dir: tempfile::TempDir,
-}
-
-impl Dev {
-    /// Starts `judicial dev` on an ephemeral port; its banner line (printed
-    /// once the port is bound) tells the address.
-    fn start() -> Dev {
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(BIN)
-            .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start judicial dev");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let endpoint = loop {
-            let line = lines.next().expect("judicial dev exited early").unwrap();
-            if let Some(rest) = line.split("dev suite on ").nth(1) {
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Dev {
-            child,
-            endpoint,
-            _dir: dir,
-        }
-    }
-
-    fn judicial(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--endpoint")
-            .arg(&self.endpoint)
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> serde_json::Value {
-        let out = self.judicial(&[&["--json"], args].concat());
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("json output")
-    }
-}
-
-impl Drop for Dev {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Waits (through `route --min-revision 1`) until the router has the seed.
-fn synced(dev: &Dev) {
+fn synced(dev: &DevSuite) {
     dev.json(&["route", "FR", "civil", "service", "--min-revision", "1"]);
 }
 
@@ -89,7 +24,7 @@ fn has(answer: &serde_json::Value, topic: &str, needle: &str) -> bool {
 
 #[test]
 fn checklists_follow_the_channel_and_the_direction() {
-    let dev = Dev::start();
+    let dev = DevSuite::start(BIN);
     synced(&dev);
 
     // A US request to serve documents in China.
@@ -262,7 +197,7 @@ fn checklists_follow_the_channel_and_the_direction() {
 
 #[test]
 fn a_changed_requirement_reaches_a_subscriber_as_amended() {
-    let dev = Dev::start();
+    let dev = DevSuite::start(BIN);
     let ready = dev.judicial(&[
         "health",
         "--service",

@@ -1,77 +1,15 @@
 //! Drives the `judicial` binary against `judicial dev` (real child
 //! processes) and checks answers for records of the bundled dataset.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
+
+use judicial_test_support::dev::DevSuite;
 
 const BIN: &str = env!("CARGO_BIN_EXE_judicial");
 
-struct Dev {
-    child: Child,
-    endpoint: String,
-    dir: tempfile::TempDir,
-}
-
-impl Dev {
-    /// Starts `judicial dev` on an ephemeral port; its banner line (printed
-    /// once the port is bound) tells the address.
-    fn start() -> Dev {
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(BIN)
-            .args(["dev", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start judicial dev");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let endpoint = loop {
-            let line = lines.next().expect("judicial dev exited early").unwrap();
-            if let Some(rest) = line.split("dev suite on ").nth(1) {
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Dev {
-            child,
-            endpoint,
-            dir,
-        }
-    }
-
-    fn judicial(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--endpoint")
-            .arg(&self.endpoint)
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> serde_json::Value {
-        let out = self.judicial(&[&["--json"], args].concat());
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("json output")
-    }
-}
-
-impl Drop for Dev {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn route_stats_and_exit_codes_against_the_dev_suite() {
-    let dev = Dev::start();
+    let dev = DevSuite::start(BIN);
     // --min-revision 1 waits (within the deadline) until the router has the seed.
     let fr = dev.json(&[
         "route",
@@ -208,7 +146,7 @@ fn route_stats_and_exit_codes_against_the_dev_suite() {
 
 #[test]
 fn dev_shuts_down_cleanly_on_sigint() {
-    let mut dev = Dev::start();
+    let mut dev = DevSuite::start(BIN);
     assert!(dev.judicial(&["health"]).status.success());
     let file = dev.dir.path().join("write.toml");
     std::fs::write(
@@ -253,7 +191,7 @@ fn dev_shuts_down_cleanly_on_sigint() {
 
 #[test]
 fn subscribe_receives_a_change_made_with_the_cli() {
-    let dev = Dev::start();
+    let dev = DevSuite::start(BIN);
     // The notifier derives events only after its first sync; wait for it.
     let ready = dev.judicial(&[
         "health",

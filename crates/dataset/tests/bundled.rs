@@ -545,7 +545,7 @@ proptest::proptest! {
         a in proptest::sample::select(judicial_domain::Assistance::ALL.to_vec()),
         y in 1985i32..2030, mo in 1u8..=12, d in 1u8..=28,
     ) {
-        use judicial_domain::routing::{NotApplicableReason, RouteQuery, route};
+        use judicial_domain::routing::{Listed, NotApplicableReason, RouteQuery, route};
         let jurisdictions: HashMap<_, _> = builtin().into_iter().map(|j| (j.code.clone(), j)).collect();
         let codes: Vec<&String> = jurisdictions.keys().filter(|c| c.as_str() != HOME).collect();
         let mut codes = codes;
@@ -553,7 +553,7 @@ proptest::proptest! {
         let c = codes[idx % codes.len()].clone();
         let on = judicial_domain::CalendarDate::new(y, mo, d).unwrap();
         let refs: Vec<&Instrument> = bundled().instruments.iter().collect();
-        let answer = route(HOME, &jurisdictions, &refs, &RouteQuery::new(c.clone(), m, a, on)).unwrap();
+        let answer = route(HOME, &Listed::new(&jurisdictions, &refs), &RouteQuery::new(c.clone(), m, a, on)).unwrap();
         if answer.channels.iter().any(|ch| ch.instrument_id.is_some() && ch.uncertain.is_none()) {
             proptest::prop_assert_ne!(answer.channels[0].kind, judicial_domain::ChannelKind::Reciprocity);
         }

@@ -8,6 +8,10 @@ use crate::date::{CalendarDate, PartialDate};
 use crate::requirement::Requirement;
 use crate::vocabulary::{Assistance, InstrumentKind, Matter, TreatyType};
 
+mod field;
+
+pub use field::{InstrumentField, changed_fields};
+
 /// What sort of statement a [`Reservation`] record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

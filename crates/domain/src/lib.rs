@@ -17,8 +17,8 @@ pub mod vocabulary;
 
 pub use date::{CalendarDate, PartialDate};
 pub use instrument::{
-    Acceptance, Binds, CentralAuthority, Coverage, Extension, InEffect, Instrument, Party,
-    PartyList, Reservation, Statement, StatementKind,
+    Acceptance, Binds, CentralAuthority, Coverage, Extension, InEffect, Instrument,
+    InstrumentField, Party, PartyList, Reservation, Statement, StatementKind,
 };
 pub use jurisdiction::{Jurisdiction, JurisdictionKind};
 pub use requirement::{Requirement, RequirementDirection, Topic};

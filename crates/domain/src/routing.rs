@@ -33,11 +33,12 @@ use thiserror::Error;
 
 use crate::date::CalendarDate;
 use crate::instrument::{Instrument, Party};
-use crate::jurisdiction::JurisdictionKind;
+use crate::jurisdiction::{Jurisdiction, JurisdictionKind};
 use crate::validation::JurisdictionLookup;
 use crate::vocabulary::{Assistance, ChannelKind, InstrumentKind, Matter, TreatyType};
 
 mod assessment;
+mod catalog;
 mod explanation;
 mod interval;
 mod reciprocity;
@@ -53,6 +54,7 @@ mod review_tests;
 #[cfg(test)]
 mod tests;
 
+pub use catalog::{Catalog, Listed};
 pub use interval::{DateBoundaries, DateInterval, instrument_dates, party_dates};
 pub use reciprocity::{
     Applies, Condition as ReciprocityCondition, ReciprocityRule, has_national_rules,
@@ -224,17 +226,17 @@ pub enum RouteError {
 /// counterpart, in order of preference with the fallback last, and the
 /// instruments that do not apply with their reasons.
 ///
-/// `candidates` are every instrument that names the counterpart as a party
-/// (or, for a region, names the region or its parent), plus every
-/// multilateral convention; anything else passed in is ignored. An id passed
-/// twice is considered once.
+/// The rules choose from `catalog` the instruments to consider: those
+/// naming the counterpart, every multilateral convention, and for a region
+/// its parent's (a foreign region) or the home state's treaties extended to
+/// it (a region of the home state). Each id is considered once.
 pub fn route(
     home: &str,
-    jurisdictions: &dyn JurisdictionLookup,
-    candidates: &[&Instrument],
+    catalog: &dyn Catalog,
     query: &RouteQuery,
 ) -> Result<RouteAnswer, RouteError> {
-    let ctx = Context::new(home, jurisdictions, query)?;
+    let ctx = Context::new(home, catalog, query)?;
+    let candidates = catalog::candidates(home, ctx.counterpart, ctx.place, catalog);
     let mut offers = Vec::new();
     let mut not_applicable = Vec::new();
     let mut seen = HashSet::new();
@@ -325,11 +327,10 @@ fn transitional(
 /// treaty, if in force, takes precedence (its conditions say so).
 pub fn primary(
     home: &str,
-    jurisdictions: &dyn JurisdictionLookup,
-    candidates: &[&Instrument],
+    catalog: &dyn Catalog,
     query: &RouteQuery,
 ) -> Result<Channel, RouteError> {
-    let answer = route(home, jurisdictions, candidates, query)?;
+    let answer = route(home, catalog, query)?;
     Ok(answer
         .channels
         .into_iter()
@@ -346,6 +347,20 @@ enum Place<'a> {
     OwnRegion,
     /// A region of another state.
     ForeignRegion { parent: &'a str },
+}
+
+impl<'a> Place<'a> {
+    /// Where `found` stands relative to `home`.
+    fn of(home: &str, found: &'a Jurisdiction) -> Place<'a> {
+        if found.is_region_of(home) {
+            Place::OwnRegion
+        } else {
+            match (found.kind, found.parent.as_deref()) {
+                (JurisdictionKind::Region, Some(parent)) => Place::ForeignRegion { parent },
+                _ => Place::State,
+            }
+        }
+    }
 }
 
 /// Everything the rules need about one query, resolved once.
@@ -374,14 +389,7 @@ impl<'a> Context<'a> {
         let found = jurisdictions
             .jurisdiction(counterpart)
             .ok_or_else(|| RouteError::UnknownCounterpart(counterpart.to_owned()))?;
-        let place = if found.is_region_of(home) {
-            Place::OwnRegion
-        } else {
-            match (found.kind, found.parent.as_deref()) {
-                (JurisdictionKind::Region, Some(parent)) => Place::ForeignRegion { parent },
-                _ => Place::State,
-            }
-        };
+        let place = Place::of(home, found);
         let offence = match query.offence.as_deref().and_then(token) {
             Some(word) => Some(
                 crate::offence::canonical(&word)

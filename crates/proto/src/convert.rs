@@ -116,10 +116,11 @@ pub fn channel_kind_to_proto(k: ChannelKind) -> pb::ChannelKind {
 
 /// Converts a partial date to the wire.
 pub fn date_to_proto(d: PartialDate) -> pb::Date {
+    let PartialDate { year, month, day } = d;
     pb::Date {
-        year: d.year,
-        month: i32::from(d.month),
-        day: i32::from(d.day),
+        year,
+        month: i32::from(month),
+        day: i32::from(day),
     }
 }
 
@@ -135,35 +136,35 @@ pub fn partial_from_proto(
     field: &str,
     v: &mut Violations,
 ) -> Option<PartialDate> {
-    let d = d?;
-    if d.year == 0 && d.month == 0 && d.day == 0 {
+    let &pb::Date { year, month, day } = d?;
+    if year == 0 && month == 0 && day == 0 {
         return None;
     }
     let date = PartialDate {
-        year: d.year,
-        month: u8::try_from(d.month).unwrap_or(u8::MAX),
-        day: u8::try_from(d.day).unwrap_or(u8::MAX),
+        year,
+        month: u8::try_from(month).unwrap_or(u8::MAX),
+        day: u8::try_from(day).unwrap_or(u8::MAX),
     };
     if date.is_valid() {
         Some(date)
     } else {
-        v.add(field, format!("impossible date {}-{}-{} (year 1-9999, month 0-12, day valid for the month; 0 = unknown)", d.year, d.month, d.day));
+        v.add(field, format!("impossible date {year}-{month}-{day} (year 1-9999, month 0-12, day valid for the month; 0 = unknown)"));
         None
     }
 }
 
 /// Converts a wire date that must be a complete calendar day.
 pub fn calendar_from_proto(d: &pb::Date, field: &str, v: &mut Violations) -> Option<CalendarDate> {
-    let date = u8::try_from(d.month)
+    let &pb::Date { year, month, day } = d;
+    let date = u8::try_from(month)
         .ok()
-        .zip(u8::try_from(d.day).ok())
-        .and_then(|(m, day)| CalendarDate::new(d.year, m, day));
+        .zip(u8::try_from(day).ok())
+        .and_then(|(m, day)| CalendarDate::new(year, m, day));
     if date.is_none() {
         v.add(
             field,
             format!(
-                "{}-{}-{} is not a calendar day (a full year, month and day are required)",
-                d.year, d.month, d.day
+                "{year}-{month}-{day} is not a calendar day (a full year, month and day are required)"
             ),
         );
     }
@@ -172,26 +173,42 @@ pub fn calendar_from_proto(d: &pb::Date, field: &str, v: &mut Violations) -> Opt
 
 /// Converts a jurisdiction to the wire.
 pub fn jurisdiction_to_proto(j: &Jurisdiction) -> pb::Jurisdiction {
+    let Jurisdiction {
+        code,
+        display_name,
+        kind,
+        parent,
+        revision,
+    } = j;
     pb::Jurisdiction {
         name: j.resource_name(),
-        code: j.code.clone(),
-        display_name: j.display_name.clone(),
-        kind: match j.kind {
+        code: code.clone(),
+        display_name: display_name.clone(),
+        kind: match kind {
             JurisdictionKind::State => pb::JurisdictionKind::State,
             JurisdictionKind::Region => pb::JurisdictionKind::Region,
         } as i32,
-        parent: j.parent.clone().unwrap_or_default(),
-        revision: j.revision,
+        parent: parent.clone().unwrap_or_default(),
+        revision: *revision,
     }
 }
 
-/// Converts a wire jurisdiction, recording violations under `prefix`.
+/// Converts a wire jurisdiction, recording violations under `prefix`. The
+/// name and the server-kept revision are not taken from client input.
 pub fn jurisdiction_from_proto(
     p: &pb::Jurisdiction,
     prefix: &str,
     v: &mut Violations,
 ) -> Jurisdiction {
-    let kind = match pb::JurisdictionKind::try_from(p.kind) {
+    let pb::Jurisdiction {
+        name: _,
+        code,
+        display_name,
+        kind,
+        parent,
+        revision: _,
+    } = p;
+    let kind = match pb::JurisdictionKind::try_from(*kind) {
         Ok(pb::JurisdictionKind::State) => JurisdictionKind::State,
         Ok(pb::JurisdictionKind::Region) => JurisdictionKind::Region,
         _ => {
@@ -200,10 +217,10 @@ pub fn jurisdiction_from_proto(
         }
     };
     Jurisdiction {
-        code: p.code.clone(),
-        display_name: p.display_name.clone(),
+        code: code.clone(),
+        display_name: display_name.clone(),
         kind,
-        parent: (!p.parent.is_empty()).then(|| p.parent.clone()),
+        parent: (!parent.is_empty()).then(|| parent.clone()),
         revision: 0,
     }
 }
@@ -251,133 +268,211 @@ pub fn stored_jurisdiction(p: &pb::Jurisdiction) -> Jurisdiction {
 
 /// Converts an instrument to the wire.
 pub fn instrument_to_proto(i: &Instrument) -> pb::Instrument {
+    let Instrument {
+        id,
+        kind,
+        treaty_type,
+        title,
+        title_en,
+        short_name,
+        parties,
+        coverage,
+        offence_scope,
+        party_list,
+        sources,
+        notes,
+        revision,
+        etag,
+        update_time_ms,
+        requirements,
+    } = i;
     pb::Instrument {
         name: i.resource_name(),
-        id: i.id.clone(),
-        kind: kind_to_proto(i.kind) as i32,
-        treaty_type: i
-            .treaty_type
+        id: id.clone(),
+        kind: kind_to_proto(*kind) as i32,
+        treaty_type: treaty_type
             .map(|t| treaty_type_to_proto(t) as i32)
             .unwrap_or(0),
-        title: i.title.clone(),
-        parties: i.parties.iter().map(party_to_proto).collect(),
-        coverage: i
-            .coverage
-            .iter()
-            .map(|c| pb::Coverage {
-                matter: matter_to_proto(c.matter) as i32,
-                assistance: assistance_to_proto(c.assistance) as i32,
-                articles: c.articles.clone(),
-                transmissions: c.transmissions.clone(),
-                transmission_articles: c
-                    .transmission_articles
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                conditions: c.conditions.clone(),
-            })
-            .collect(),
-        offence_scope: i.offence_scope.clone(),
-        sources: i.sources.clone(),
-        notes: i.notes.clone(),
-        revision: i.revision,
-        etag: i.etag.clone(),
-        update_time: timestamp_to_proto(i.update_time_ms),
-        short_name: i.short_name.clone(),
-        title_en: i.title_en.clone(),
-        requirements: i.requirements.iter().map(requirement_to_proto).collect(),
-        party_list: i.party_list.as_ref().map(|l| pb::PartyList {
-            complete_as_of: l.complete_as_of.map(date_to_proto),
-            covers: l.covers.clone(),
-            sources: l.sources.clone(),
+        title: title.clone(),
+        parties: parties.iter().map(party_to_proto).collect(),
+        coverage: coverage.iter().map(coverage_to_proto).collect(),
+        offence_scope: offence_scope.clone(),
+        sources: sources.clone(),
+        notes: notes.clone(),
+        revision: *revision,
+        etag: etag.clone(),
+        update_time: timestamp_to_proto(*update_time_ms),
+        short_name: short_name.clone(),
+        title_en: title_en.clone(),
+        requirements: requirements.iter().map(requirement_to_proto).collect(),
+        party_list: party_list.as_ref().map(|l| {
+            let PartyList {
+                complete_as_of,
+                covers,
+                sources,
+            } = l;
+            pb::PartyList {
+                complete_as_of: complete_as_of.map(date_to_proto),
+                covers: covers.clone(),
+                sources: sources.clone(),
+            }
         }),
     }
 }
 
+fn coverage_to_proto(c: &Coverage) -> pb::Coverage {
+    let Coverage {
+        matter,
+        assistance,
+        articles,
+        transmissions,
+        transmission_articles,
+        conditions,
+    } = c;
+    pb::Coverage {
+        matter: matter_to_proto(*matter) as i32,
+        assistance: assistance_to_proto(*assistance) as i32,
+        articles: articles.clone(),
+        transmissions: transmissions.clone(),
+        transmission_articles: transmission_articles
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        conditions: conditions.clone(),
+    }
+}
+
 fn party_to_proto(p: &Party) -> pb::Party {
+    let Party {
+        jurisdiction,
+        signed,
+        ratified,
+        entry_into_force,
+        termination_notice,
+        termination_effective,
+        in_force_as_of,
+        reservations,
+        central_authorities,
+        accession_requires_acceptance,
+        accepted_by,
+        extended_to,
+        notes,
+        continues_for,
+        acceptances,
+        extensions,
+        statements_recorded,
+        sources,
+    } = p;
     pb::Party {
-        jurisdiction: p.jurisdiction.clone(),
-        signed: p.signed.map(date_to_proto),
-        ratified: p.ratified.map(date_to_proto),
-        entry_into_force: p.entry_into_force.map(date_to_proto),
-        termination_notice: p.termination_notice.map(date_to_proto),
-        termination_effective: p.termination_effective.map(date_to_proto),
-        in_force_as_of: p.in_force_as_of.map(date_to_proto),
-        reservations: p
-            .reservations
+        jurisdiction: jurisdiction.clone(),
+        signed: signed.map(date_to_proto),
+        ratified: ratified.map(date_to_proto),
+        entry_into_force: entry_into_force.map(date_to_proto),
+        termination_notice: termination_notice.map(date_to_proto),
+        termination_effective: termination_effective.map(date_to_proto),
+        in_force_as_of: in_force_as_of.map(date_to_proto),
+        reservations: reservations.iter().map(reservation_to_proto).collect(),
+        central_authorities: central_authorities.iter().map(authority_to_proto).collect(),
+        accession_requires_acceptance: *accession_requires_acceptance,
+        accepted_by: accepted_by.clone(),
+        extended_to: extended_to.clone(),
+        notes: notes.clone(),
+        continues_for: continues_for.clone(),
+        acceptances: acceptances.iter().map(acceptance_to_proto).collect(),
+        extensions: extensions.iter().map(extension_to_proto).collect(),
+        statements_recorded: statements_recorded.clone(),
+        sources: sources.clone(),
+    }
+}
+
+fn reservation_to_proto(r: &Reservation) -> pb::Reservation {
+    let Reservation {
+        article,
+        text,
+        excluded_assistances,
+        excluded_transmissions,
+        kind,
+        binds,
+        effective_from,
+        effective_until,
+        sources,
+        required_language,
+        objects_to,
+        regions,
+        notes,
+    } = r;
+    pb::Reservation {
+        article: article.clone(),
+        text: text.clone(),
+        excluded_assistances: excluded_assistances
             .iter()
-            .map(|r| pb::Reservation {
-                article: r.article.clone(),
-                text: r.text.clone(),
-                excluded_assistances: r
-                    .excluded_assistances
-                    .iter()
-                    .map(|a| assistance_to_proto(*a) as i32)
-                    .collect(),
-                excluded_transmissions: r.excluded_transmissions.clone(),
-                kind: r.kind.map(statement_kind_to_proto).unwrap_or(0),
-                binds: r.binds.map(binds_to_proto).unwrap_or(0),
-                effective_from: r.effective_from.map(date_to_proto),
-                effective_until: r.effective_until.map(date_to_proto),
-                sources: r.sources.clone(),
-                required_language: r.required_language.clone(),
-                objects_to: r.objects_to.clone(),
-                regions: r.regions.clone(),
-                notes: r.notes.clone(),
-            })
+            .map(|a| assistance_to_proto(*a) as i32)
             .collect(),
-        central_authorities: p
-            .central_authorities
-            .iter()
-            .map(authority_to_proto)
-            .collect(),
-        accession_requires_acceptance: p.accession_requires_acceptance,
-        accepted_by: p.accepted_by.clone(),
-        extended_to: p.extended_to.clone(),
-        notes: p.notes.clone(),
-        continues_for: p.continues_for.clone(),
-        acceptances: p
-            .acceptances
-            .iter()
-            .map(|a| pb::Acceptance {
-                by: a.by.clone(),
-                deposited: a.deposited.map(date_to_proto),
-                effective: a.effective.map(date_to_proto),
-                territories: a.territories.clone(),
-                sources: a.sources.clone(),
-                notes: a.notes.clone(),
-            })
-            .collect(),
-        extensions: p
-            .extensions
-            .iter()
-            .map(|e| pb::TerritorialExtension {
-                region: e.region.clone(),
-                effective_from: e.effective_from.map(date_to_proto),
-                effective_until: e.effective_until.map(date_to_proto),
-                central_authorities: e
-                    .central_authorities
-                    .iter()
-                    .map(authority_to_proto)
-                    .collect(),
-                sources: e.sources.clone(),
-                notes: e.notes.clone(),
-            })
-            .collect(),
-        statements_recorded: p.statements_recorded.clone(),
-        sources: p.sources.clone(),
+        excluded_transmissions: excluded_transmissions.clone(),
+        kind: kind.map(statement_kind_to_proto).unwrap_or(0),
+        binds: binds.map(binds_to_proto).unwrap_or(0),
+        effective_from: effective_from.map(date_to_proto),
+        effective_until: effective_until.map(date_to_proto),
+        sources: sources.clone(),
+        required_language: required_language.clone(),
+        objects_to: objects_to.clone(),
+        regions: regions.clone(),
+        notes: notes.clone(),
+    }
+}
+
+fn acceptance_to_proto(a: &Acceptance) -> pb::Acceptance {
+    let Acceptance {
+        by,
+        deposited,
+        effective,
+        territories,
+        sources,
+        notes,
+    } = a;
+    pb::Acceptance {
+        by: by.clone(),
+        deposited: deposited.map(date_to_proto),
+        effective: effective.map(date_to_proto),
+        territories: territories.clone(),
+        sources: sources.clone(),
+        notes: notes.clone(),
+    }
+}
+
+fn extension_to_proto(e: &Extension) -> pb::TerritorialExtension {
+    let Extension {
+        region,
+        effective_from,
+        effective_until,
+        central_authorities,
+        sources,
+        notes,
+    } = e;
+    pb::TerritorialExtension {
+        region: region.clone(),
+        effective_from: effective_from.map(date_to_proto),
+        effective_until: effective_until.map(date_to_proto),
+        central_authorities: central_authorities.iter().map(authority_to_proto).collect(),
+        sources: sources.clone(),
+        notes: notes.clone(),
     }
 }
 
 fn authority_to_proto(a: &CentralAuthority) -> pb::CentralAuthority {
+    let CentralAuthority {
+        matter,
+        assistance,
+        name,
+        notes,
+    } = a;
     pb::CentralAuthority {
-        matter: a.matter.map(|m| matter_to_proto(m) as i32).unwrap_or(0),
-        assistance: a
-            .assistance
+        matter: matter.map(|m| matter_to_proto(m) as i32).unwrap_or(0),
+        assistance: assistance
             .map(|x| assistance_to_proto(x) as i32)
             .unwrap_or(0),
-        name: a.name.clone(),
-        notes: a.notes.clone(),
+        name: name.clone(),
+        notes: notes.clone(),
     }
 }
 
@@ -425,91 +520,87 @@ fn binds_from_proto(v: i32) -> Result<Option<Binds>, ()> {
 /// `prefix`. Output-only fields (name, revision, update_time) are ignored;
 /// the etag is kept for precondition checks.
 pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violations) -> Instrument {
-    let kind = kind_from_proto(p.kind).unwrap_or_else(|| {
+    let pb::Instrument {
+        name,
+        id,
+        kind,
+        treaty_type,
+        title,
+        parties,
+        coverage,
+        offence_scope,
+        sources,
+        notes,
+        revision: _,
+        etag,
+        update_time: _,
+        short_name,
+        title_en,
+        requirements,
+        party_list,
+    } = p;
+    let kind = kind_from_proto(*kind).unwrap_or_else(|| {
         v.add(
             format!("{prefix}kind"),
             "kind must be BILATERAL_TREATY, MULTILATERAL_CONVENTION, ARRANGEMENT or DOMESTIC_LAW",
         );
         InstrumentKind::MultilateralConvention
     });
-    let treaty_type = treaty_type_from_proto(p.treaty_type).unwrap_or_else(|()| {
+    let treaty_type = treaty_type_from_proto(*treaty_type).unwrap_or_else(|()| {
         v.add(
             format!("{prefix}treaty_type"),
-            format!("unknown treaty type {}", p.treaty_type),
+            format!("unknown treaty type {treaty_type}"),
         );
         None
     });
-    let mut id = p.id.clone();
+    let mut id = id.clone();
     if id.is_empty() {
-        if let Some(rest) = p.name.strip_prefix("instruments/") {
+        if let Some(rest) = name.strip_prefix("instruments/") {
             id = rest.to_owned();
         }
     }
-    let parties = p
-        .parties
+    let parties = parties
         .iter()
         .enumerate()
         .map(|(i, party)| party_from_proto(party, &format!("{prefix}parties[{i}]."), v))
         .collect();
-    let coverage = p
-        .coverage
+    let coverage = coverage
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| {
-            let matter = matter_from_proto(c.matter);
-            let assistance = assistance_from_proto(c.assistance);
-            if matter.is_none() {
-                v.add(
-                    format!("{prefix}coverage[{i}].matter"),
-                    "matter must be CIVIL_COMMERCIAL or CRIMINAL",
-                );
-            }
-            if assistance.is_none() {
-                v.add(
-                    format!("{prefix}coverage[{i}].assistance"),
-                    "assistance must be set",
-                );
-            }
-            Some(Coverage {
-                matter: matter?,
-                assistance: assistance?,
-                articles: c.articles.clone(),
-                transmissions: c.transmissions.clone(),
-                transmission_articles: c
-                    .transmission_articles
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                conditions: c.conditions.clone(),
-            })
-        })
+        .filter_map(|(i, c)| coverage_from_proto(c, &format!("{prefix}coverage[{i}]."), v))
         .collect();
     Instrument {
         id,
         kind,
         treaty_type,
-        title: p.title.clone(),
-        title_en: p.title_en.clone(),
-        short_name: p.short_name.clone(),
+        title: title.clone(),
+        title_en: title_en.clone(),
+        short_name: short_name.clone(),
         parties,
         coverage,
-        offence_scope: p.offence_scope.clone(),
-        party_list: p.party_list.as_ref().map(|l| PartyList {
-            complete_as_of: partial_from_proto(
-                l.complete_as_of.as_ref(),
-                &format!("{prefix}party_list.complete_as_of"),
-                v,
-            ),
-            covers: l.covers.clone(),
-            sources: l.sources.clone(),
+        offence_scope: offence_scope.clone(),
+        party_list: party_list.as_ref().map(|l| {
+            let pb::PartyList {
+                complete_as_of,
+                covers,
+                sources,
+            } = l;
+            PartyList {
+                complete_as_of: partial_from_proto(
+                    complete_as_of.as_ref(),
+                    &format!("{prefix}party_list.complete_as_of"),
+                    v,
+                ),
+                covers: covers.clone(),
+                sources: sources.clone(),
+            }
         }),
-        sources: p.sources.clone(),
-        notes: p.notes.clone(),
+        sources: sources.clone(),
+        notes: notes.clone(),
         revision: 0,
-        etag: p.etag.clone(),
+        etag: etag.clone(),
         update_time_ms: 0,
-        requirements: p
-            .requirements
+        requirements: requirements
             .iter()
             .enumerate()
             .map(|(i, r)| requirement_from_proto(r, &format!("{prefix}requirements[{i}]."), v))
@@ -517,130 +608,216 @@ pub fn instrument_from_proto(p: &pb::Instrument, prefix: &str, v: &mut Violation
     }
 }
 
+/// Converts a wire coverage entry; None (with violations) when its matter or
+/// assistance is unset or unknown.
+fn coverage_from_proto(c: &pb::Coverage, prefix: &str, v: &mut Violations) -> Option<Coverage> {
+    let pb::Coverage {
+        matter,
+        assistance,
+        articles,
+        transmissions,
+        transmission_articles,
+        conditions,
+    } = c;
+    let matter = matter_from_proto(*matter);
+    let assistance = assistance_from_proto(*assistance);
+    if matter.is_none() {
+        v.add(
+            format!("{prefix}matter"),
+            "matter must be CIVIL_COMMERCIAL or CRIMINAL",
+        );
+    }
+    if assistance.is_none() {
+        v.add(format!("{prefix}assistance"), "assistance must be set");
+    }
+    Some(Coverage {
+        matter: matter?,
+        assistance: assistance?,
+        articles: articles.clone(),
+        transmissions: transmissions.clone(),
+        transmission_articles: transmission_articles
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        conditions: conditions.clone(),
+    })
+}
+
 fn party_from_proto(p: &pb::Party, prefix: &str, v: &mut Violations) -> Party {
+    let pb::Party {
+        jurisdiction,
+        signed,
+        ratified,
+        entry_into_force,
+        termination_notice,
+        termination_effective,
+        in_force_as_of,
+        reservations,
+        central_authorities,
+        accession_requires_acceptance,
+        accepted_by,
+        extended_to,
+        notes,
+        continues_for,
+        acceptances,
+        extensions,
+        statements_recorded,
+        sources,
+    } = p;
     let date = |d: &Option<pb::Date>, name: &str, v: &mut Violations| {
         partial_from_proto(d.as_ref(), &format!("{prefix}{name}"), v)
     };
     Party {
-        jurisdiction: p.jurisdiction.clone(),
-        signed: date(&p.signed, "signed", v),
-        ratified: date(&p.ratified, "ratified", v),
-        entry_into_force: date(&p.entry_into_force, "entry_into_force", v),
-        termination_notice: date(&p.termination_notice, "termination_notice", v),
-        termination_effective: date(&p.termination_effective, "termination_effective", v),
-        in_force_as_of: date(&p.in_force_as_of, "in_force_as_of", v),
-        reservations: p
-            .reservations
+        jurisdiction: jurisdiction.clone(),
+        signed: date(signed, "signed", v),
+        ratified: date(ratified, "ratified", v),
+        entry_into_force: date(entry_into_force, "entry_into_force", v),
+        termination_notice: date(termination_notice, "termination_notice", v),
+        termination_effective: date(termination_effective, "termination_effective", v),
+        in_force_as_of: date(in_force_as_of, "in_force_as_of", v),
+        reservations: reservations
             .iter()
             .enumerate()
-            .map(|(k, r)| Reservation {
-                article: r.article.clone(),
-                text: r.text.clone(),
-                excluded_assistances: r
-                    .excluded_assistances
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(m, a)| {
-                        let got = assistance_from_proto(*a);
-                        if got.is_none() {
-                            v.add(
-                                format!("{prefix}reservations[{k}].excluded_assistances[{m}]"),
-                                "assistance must be set",
-                            );
-                        }
-                        got
-                    })
-                    .collect(),
-                excluded_transmissions: r.excluded_transmissions.clone(),
-                kind: statement_kind_from_proto(r.kind).unwrap_or_else(|()| {
-                    v.add(
-                        format!("{prefix}reservations[{k}].kind"),
-                        format!("unknown statement kind {}", r.kind),
-                    );
-                    None
-                }),
-                binds: binds_from_proto(r.binds).unwrap_or_else(|()| {
-                    v.add(
-                        format!("{prefix}reservations[{k}].binds"),
-                        format!("unknown statement binds value {}", r.binds),
-                    );
-                    None
-                }),
-                effective_from: date(
-                    &r.effective_from,
-                    &format!("reservations[{k}].effective_from"),
-                    v,
-                ),
-                effective_until: date(
-                    &r.effective_until,
-                    &format!("reservations[{k}].effective_until"),
-                    v,
-                ),
-                sources: r.sources.clone(),
-                required_language: r.required_language.clone(),
-                objects_to: r.objects_to.clone(),
-                regions: r.regions.clone(),
-                notes: r.notes.clone(),
+            .map(|(k, r)| {
+                let pb::Reservation {
+                    article,
+                    text,
+                    excluded_assistances,
+                    excluded_transmissions,
+                    kind,
+                    binds,
+                    effective_from,
+                    effective_until,
+                    sources,
+                    required_language,
+                    objects_to,
+                    regions,
+                    notes,
+                } = r;
+                Reservation {
+                    article: article.clone(),
+                    text: text.clone(),
+                    excluded_assistances: excluded_assistances
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(m, a)| {
+                            let got = assistance_from_proto(*a);
+                            if got.is_none() {
+                                v.add(
+                                    format!("{prefix}reservations[{k}].excluded_assistances[{m}]"),
+                                    "assistance must be set",
+                                );
+                            }
+                            got
+                        })
+                        .collect(),
+                    excluded_transmissions: excluded_transmissions.clone(),
+                    kind: statement_kind_from_proto(*kind).unwrap_or_else(|()| {
+                        v.add(
+                            format!("{prefix}reservations[{k}].kind"),
+                            format!("unknown statement kind {kind}"),
+                        );
+                        None
+                    }),
+                    binds: binds_from_proto(*binds).unwrap_or_else(|()| {
+                        v.add(
+                            format!("{prefix}reservations[{k}].binds"),
+                            format!("unknown statement binds value {binds}"),
+                        );
+                        None
+                    }),
+                    effective_from: date(
+                        effective_from,
+                        &format!("reservations[{k}].effective_from"),
+                        v,
+                    ),
+                    effective_until: date(
+                        effective_until,
+                        &format!("reservations[{k}].effective_until"),
+                        v,
+                    ),
+                    sources: sources.clone(),
+                    required_language: required_language.clone(),
+                    objects_to: objects_to.clone(),
+                    regions: regions.clone(),
+                    notes: notes.clone(),
+                }
             })
             .collect(),
-        central_authorities: p
-            .central_authorities
+        central_authorities: central_authorities
             .iter()
             .enumerate()
             .map(|(k, a)| authority_from_proto(a, &format!("{prefix}central_authorities[{k}]."), v))
             .collect(),
-        accession_requires_acceptance: p.accession_requires_acceptance,
-        accepted_by: p.accepted_by.clone(),
-        extended_to: p.extended_to.clone(),
-        notes: p.notes.clone(),
-        continues_for: p.continues_for.clone(),
-        acceptances: p
-            .acceptances
+        accession_requires_acceptance: *accession_requires_acceptance,
+        accepted_by: accepted_by.clone(),
+        extended_to: extended_to.clone(),
+        notes: notes.clone(),
+        continues_for: continues_for.clone(),
+        acceptances: acceptances
             .iter()
             .enumerate()
-            .map(|(k, a)| Acceptance {
-                by: a.by.clone(),
-                deposited: date(&a.deposited, &format!("acceptances[{k}].deposited"), v),
-                effective: date(&a.effective, &format!("acceptances[{k}].effective"), v),
-                territories: a.territories.clone(),
-                sources: a.sources.clone(),
-                notes: a.notes.clone(),
+            .map(|(k, a)| {
+                let pb::Acceptance {
+                    by,
+                    deposited,
+                    effective,
+                    territories,
+                    sources,
+                    notes,
+                } = a;
+                Acceptance {
+                    by: by.clone(),
+                    deposited: date(deposited, &format!("acceptances[{k}].deposited"), v),
+                    effective: date(effective, &format!("acceptances[{k}].effective"), v),
+                    territories: territories.clone(),
+                    sources: sources.clone(),
+                    notes: notes.clone(),
+                }
             })
             .collect(),
-        extensions: p
-            .extensions
+        extensions: extensions
             .iter()
             .enumerate()
-            .map(|(k, e)| Extension {
-                region: e.region.clone(),
-                effective_from: date(
-                    &e.effective_from,
-                    &format!("extensions[{k}].effective_from"),
-                    v,
-                ),
-                effective_until: date(
-                    &e.effective_until,
-                    &format!("extensions[{k}].effective_until"),
-                    v,
-                ),
-                central_authorities: e
-                    .central_authorities
-                    .iter()
-                    .enumerate()
-                    .map(|(m, a)| {
-                        authority_from_proto(
-                            a,
-                            &format!("{prefix}extensions[{k}].central_authorities[{m}]."),
-                            v,
-                        )
-                    })
-                    .collect(),
-                sources: e.sources.clone(),
-                notes: e.notes.clone(),
+            .map(|(k, e)| {
+                let pb::TerritorialExtension {
+                    region,
+                    effective_from,
+                    effective_until,
+                    central_authorities,
+                    sources,
+                    notes,
+                } = e;
+                Extension {
+                    region: region.clone(),
+                    effective_from: date(
+                        effective_from,
+                        &format!("extensions[{k}].effective_from"),
+                        v,
+                    ),
+                    effective_until: date(
+                        effective_until,
+                        &format!("extensions[{k}].effective_until"),
+                        v,
+                    ),
+                    central_authorities: central_authorities
+                        .iter()
+                        .enumerate()
+                        .map(|(m, a)| {
+                            authority_from_proto(
+                                a,
+                                &format!("{prefix}extensions[{k}].central_authorities[{m}]."),
+                                v,
+                            )
+                        })
+                        .collect(),
+                    sources: sources.clone(),
+                    notes: notes.clone(),
+                }
             })
             .collect(),
-        statements_recorded: p.statements_recorded.clone(),
-        sources: p.sources.clone(),
+        statements_recorded: statements_recorded.clone(),
+        sources: sources.clone(),
     }
 }
 
@@ -649,33 +826,40 @@ fn authority_from_proto(
     prefix: &str,
     v: &mut Violations,
 ) -> CentralAuthority {
-    let matter = if a.matter == 0 {
+    let pb::CentralAuthority {
+        matter: wire_matter,
+        assistance: wire_assistance,
+        name,
+        notes,
+    } = a;
+    let (wire_matter, wire_assistance) = (*wire_matter, *wire_assistance);
+    let matter = if wire_matter == 0 {
         None
     } else {
-        matter_from_proto(a.matter)
+        matter_from_proto(wire_matter)
     };
-    if a.matter != 0 && matter.is_none() {
+    if wire_matter != 0 && matter.is_none() {
         v.add(
             format!("{prefix}matter"),
-            format!("unknown matter {}", a.matter),
+            format!("unknown matter {wire_matter}"),
         );
     }
-    let assistance = if a.assistance == 0 {
+    let assistance = if wire_assistance == 0 {
         None
     } else {
-        assistance_from_proto(a.assistance)
+        assistance_from_proto(wire_assistance)
     };
-    if a.assistance != 0 && assistance.is_none() {
+    if wire_assistance != 0 && assistance.is_none() {
         v.add(
             format!("{prefix}assistance"),
-            format!("unknown assistance {}", a.assistance),
+            format!("unknown assistance {wire_assistance}"),
         );
     }
     CentralAuthority {
         matter,
         assistance,
-        name: a.name.clone(),
-        notes: a.notes.clone(),
+        name: name.clone(),
+        notes: notes.clone(),
     }
 }
 
@@ -746,33 +930,43 @@ fn channel_kind_from_proto(v: i32) -> Option<ChannelKind> {
 
 /// Converts a requirement to the wire.
 pub fn requirement_to_proto(r: &Requirement) -> pb::Requirement {
+    let Requirement {
+        topic,
+        direction,
+        party,
+        matters,
+        assistances,
+        channels,
+        text,
+        article,
+        valid_from,
+        valid_until,
+        reported,
+        conflict,
+        sources,
+        notes,
+    } = r;
     pb::Requirement {
-        topic: r.topic.map(|t| topic_to_proto(t) as i32).unwrap_or(0),
-        direction: requirement_direction_to_proto(r.direction) as i32,
-        party: r.party.clone(),
-        matters: r
-            .matters
-            .iter()
-            .map(|m| matter_to_proto(*m) as i32)
-            .collect(),
-        assistances: r
-            .assistances
+        topic: topic.map(|t| topic_to_proto(t) as i32).unwrap_or(0),
+        direction: requirement_direction_to_proto(*direction) as i32,
+        party: party.clone(),
+        matters: matters.iter().map(|m| matter_to_proto(*m) as i32).collect(),
+        assistances: assistances
             .iter()
             .map(|a| assistance_to_proto(*a) as i32)
             .collect(),
-        channels: r
-            .channels
+        channels: channels
             .iter()
             .map(|c| channel_kind_to_proto(*c) as i32)
             .collect(),
-        text: r.text.clone(),
-        article: r.article.clone(),
-        valid_from: r.valid_from.map(date_to_proto),
-        valid_until: r.valid_until.map(date_to_proto),
-        reported: r.reported.map(date_to_proto),
-        conflict: r.conflict.clone(),
-        sources: r.sources.clone(),
-        notes: r.notes.clone(),
+        text: text.clone(),
+        article: article.clone(),
+        valid_from: valid_from.map(date_to_proto),
+        valid_until: valid_until.map(date_to_proto),
+        reported: reported.map(date_to_proto),
+        conflict: conflict.clone(),
+        sources: sources.clone(),
+        notes: notes.clone(),
     }
 }
 
@@ -784,7 +978,23 @@ pub fn requirement_from_proto(
     prefix: &str,
     v: &mut Violations,
 ) -> Requirement {
-    let direction = match pb::RequirementDirection::try_from(p.direction) {
+    let pb::Requirement {
+        topic,
+        direction,
+        party,
+        matters,
+        assistances,
+        channels,
+        text,
+        article,
+        valid_from,
+        valid_until,
+        reported,
+        conflict,
+        sources,
+        notes,
+    } = p;
+    let direction = match pb::RequirementDirection::try_from(*direction) {
         Ok(pb::RequirementDirection::Both) => RequirementDirection::Both,
         Ok(pb::RequirementDirection::To) => RequirementDirection::To,
         Ok(pb::RequirementDirection::From) => RequirementDirection::From,
@@ -817,13 +1027,13 @@ pub fn requirement_from_proto(
             .map(|(_, x)| *x)
             .collect::<Vec<i32>>()
     };
-    let matters = listed(&p.matters, "matters", "matter");
-    let assistances = listed(&p.assistances, "assistances", "assistance");
-    let channels = listed(&p.channels, "channels", "channel kind");
+    let matters = listed(matters, "matters", "matter");
+    let assistances = listed(assistances, "assistances", "assistance");
+    let channels = listed(channels, "channels", "channel kind");
     Requirement {
-        topic: topic_from_proto(p.topic),
+        topic: topic_from_proto(*topic),
         direction,
-        party: p.party.clone(),
+        party: party.clone(),
         matters: matters.into_iter().filter_map(matter_from_proto).collect(),
         assistances: assistances
             .into_iter()
@@ -833,14 +1043,14 @@ pub fn requirement_from_proto(
             .into_iter()
             .filter_map(channel_kind_from_proto)
             .collect(),
-        text: p.text.clone(),
-        article: p.article.clone(),
-        valid_from: partial_from_proto(p.valid_from.as_ref(), &format!("{prefix}valid_from"), v),
-        valid_until: partial_from_proto(p.valid_until.as_ref(), &format!("{prefix}valid_until"), v),
-        reported: partial_from_proto(p.reported.as_ref(), &format!("{prefix}reported"), v),
-        conflict: p.conflict.clone(),
-        sources: p.sources.clone(),
-        notes: p.notes.clone(),
+        text: text.clone(),
+        article: article.clone(),
+        valid_from: partial_from_proto(valid_from.as_ref(), &format!("{prefix}valid_from"), v),
+        valid_until: partial_from_proto(valid_until.as_ref(), &format!("{prefix}valid_until"), v),
+        reported: partial_from_proto(reported.as_ref(), &format!("{prefix}reported"), v),
+        conflict: conflict.clone(),
+        sources: sources.clone(),
+        notes: notes.clone(),
     }
 }
 

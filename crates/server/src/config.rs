@@ -112,13 +112,9 @@ impl HomeArgs {
     }
 }
 
-/// Today's date at a UTC offset (seconds east).
+/// Today's date at a UTC offset (seconds east), by the system clock.
 pub fn today(utc_offset_seconds: i32) -> CalendarDate {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    CalendarDate::from_unix(now, utc_offset_seconds)
+    crate::Clock::System.today(utc_offset_seconds)
 }
 
 /// Parses `30s`, `500ms`, `2m` or a bare number of seconds.

@@ -18,6 +18,11 @@ pub mod status;
 pub mod telemetry;
 pub mod web;
 
+/// The suite's one clock (defined in `judicial-store`, the lowest crate
+/// that needs it, for commit times).
+pub use judicial_store::clock;
+
+pub use clock::{Clock, ManualClock};
 pub use config::{CommonArgs, LogFormat};
 pub use security::Security;
 pub use web::Web;

@@ -11,7 +11,6 @@
 
 use std::io::BufRead;
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -140,13 +139,6 @@ fn snapshot(store: &Store) -> Result<(State, String, Vec<RawChange>), StoreError
     })
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 pub(crate) fn write(
     store: &Store,
     out: &mut dyn std::io::Write,
@@ -167,7 +159,7 @@ pub(crate) fn write(
         revision: state.revision,
         first_retained: state.first_retained,
         chain_anchor: anchor,
-        time_ms: now_ms(),
+        time_ms: store.clock().now_ms(),
     })?;
     for j in state.jurisdictions.values() {
         let value = serde_json::to_value(j.as_ref()).expect("encodes");

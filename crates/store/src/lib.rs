@@ -17,6 +17,7 @@
 mod backup;
 pub mod chain;
 mod change;
+pub mod clock;
 pub mod engine;
 pub mod layout;
 mod plan;
@@ -31,6 +32,7 @@ use tokio::sync::watch;
 pub use backup::{BackupSummary, restore};
 pub use chain::{BadRecord, Verification};
 pub use change::{ChangeKind, ChangeRecord, Commit, Committed, Resource, Write};
+pub use clock::{Clock, ManualClock, Ticks};
 pub use engine::{GroupCommit, Layout, Tables, Writes};
 pub use state::State;
 pub use writer::FORMAT_VERSION;
@@ -41,6 +43,8 @@ pub struct StoreOptions {
     /// Keep only the change-log entries of the last N revisions; None keeps
     /// everything (the default: the log is the audit trail).
     pub retain_revisions: Option<u64>,
+    /// The clock that stamps each change's commit time (and a backup's).
+    pub clock: Clock,
 }
 
 /// What can go wrong with storage or with a write's preconditions.
@@ -141,6 +145,7 @@ pub enum StoreError {
 pub struct Store {
     engine: GroupCommit<writer::RegistryLayout>,
     revisions: watch::Receiver<u64>,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Store {
@@ -157,6 +162,7 @@ impl Store {
     /// a newer format; it never overwrites what it cannot read.
     pub fn open(path: &Path, options: StoreOptions) -> Result<Store, StoreError> {
         let (rev_tx, revisions) = watch::channel(0);
+        let clock = options.clock.clone();
         let engine = GroupCommit::open(
             path,
             writer::RegistryLayout {
@@ -175,7 +181,16 @@ impl Store {
         let mut revisions = revisions;
         // Loading set the revision; receivers see only what comes after.
         revisions.mark_unchanged();
-        Ok(Store { engine, revisions })
+        Ok(Store {
+            engine,
+            revisions,
+            clock,
+        })
+    }
+
+    /// The clock that stamps commits.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The data directory.

@@ -3,7 +3,6 @@
 //! compacts the log after the flush.
 
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use tokio::sync::watch;
 
@@ -20,13 +19,6 @@ use crate::{StoreError, chain};
 /// The registry's on-disk format. 1: records without hashes (before
 /// versions were recorded); 2: change records chained by hash.
 pub const FORMAT_VERSION: u64 = 2;
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
 
 pub(crate) struct RegistryLayout {
     pub(crate) options: StoreOptions,
@@ -87,7 +79,7 @@ impl Layout for RegistryLayout {
         commit: Commit,
         writes: &mut Writes,
     ) -> Result<Committed, StoreError> {
-        let planned = crate::plan::plan(working, &commit, now_ms())?;
+        let planned = crate::plan::plan(working, &commit, self.options.clock.now_ms())?;
         let mut state = planned.state;
         let mut changes = planned.changes;
         for record in &mut changes {

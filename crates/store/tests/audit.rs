@@ -100,6 +100,7 @@ async fn compaction_keeps_the_chain_verifiable_from_the_new_first_record() {
     let dir = tempfile::tempdir().unwrap();
     let options = StoreOptions {
         retain_revisions: Some(4),
+        ..StoreOptions::default()
     };
     {
         let store = Store::open(dir.path(), options.clone()).unwrap();

@@ -3,7 +3,9 @@
 use judicial_domain::{
     Assistance, Coverage, Instrument, InstrumentKind, Jurisdiction, JurisdictionKind, Matter, Party,
 };
-use judicial_store::{ChangeKind, Commit, Store, StoreError, StoreOptions, Write};
+use judicial_store::{
+    ChangeKind, Clock, Commit, ManualClock, Store, StoreError, StoreOptions, Write,
+};
 
 fn instrument(id: &str) -> Instrument {
     let mut i = Instrument::new(
@@ -171,6 +173,7 @@ async fn retention_compacts_the_log() {
         dir.path(),
         StoreOptions {
             retain_revisions: Some(3),
+            ..StoreOptions::default()
         },
     )
     .unwrap();
@@ -195,5 +198,39 @@ fn a_locked_directory_is_refused_with_its_path() {
     assert!(
         err.to_string().contains(&dir.path().display().to_string()),
         "{err}"
+    );
+}
+
+#[tokio::test]
+async fn commit_times_come_from_the_store_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(1_900_000_000_000);
+    let store = Store::open(
+        dir.path(),
+        StoreOptions {
+            clock: Clock::Manual(clock.clone()),
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    store
+        .commit(commit(vec![Write::PutInstrument(instrument("a"))]))
+        .await
+        .unwrap();
+    clock.advance(std::time::Duration::from_secs(90));
+    store
+        .commit(commit(vec![Write::PutInstrument(instrument("b"))]))
+        .await
+        .unwrap();
+    let times: Vec<i64> = store
+        .changes_since(1, 100)
+        .unwrap()
+        .iter()
+        .map(|c| c.time_ms)
+        .collect();
+    assert_eq!(times, [1_900_000_000_000, 1_900_000_090_000]);
+    assert_eq!(
+        store.state().instruments["b"].update_time_ms,
+        1_900_000_090_000
     );
 }

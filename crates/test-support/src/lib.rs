@@ -2,9 +2,12 @@
 //! benchmarks. The listener is bound before the server task is spawned, so a
 //! client can connect at once: no sleeps, no polling for readiness.
 
+pub mod dev;
+pub mod fixtures;
 pub mod http;
 pub mod nats;
 pub mod notifier;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -52,6 +55,15 @@ impl RegistryHandle {
     /// Starts a registry with a full configuration (its `listen` is ignored).
     pub async fn start_with(config: Config) -> RegistryHandle {
         Self::start_on(loopback_listener().await, config).await
+    }
+
+    /// Starts a registry again on `addr`, where its followers look for it,
+    /// on `data_dir` with no seed (the data is already there).
+    pub async fn restart_at(addr: SocketAddr, data_dir: &Path) -> RegistryHandle {
+        let listener = TcpListener::bind(addr)
+            .await
+            .expect("rebind the registry's port");
+        Self::start_on(listener, Config::for_data_dir(data_dir, Seed::None)).await
     }
 
     /// Starts a registry on a given listener (to restart on the same port).

@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
 
-use crate::{BoxError, channel, loopback_listener, wait_serving};
+use crate::{BoxError, channel, fixtures, loopback_listener, wait_serving};
 
 /// The gRPC service name the notifier reports on health.
 pub const SERVICE: &str = "judicial.v1.NotifierService";
@@ -113,28 +113,12 @@ pub const PUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 /// covering service of documents, entering into force on `eif` (not in
 /// force when None).
 pub fn treaty(id: &str, counterpart: &str, eif: Option<(i32, i32, i32)>) -> pb::Instrument {
-    let date = |(year, month, day): (i32, i32, i32)| pb::Date { year, month, day };
-    let party = |code: &str| pb::Party {
-        jurisdiction: code.into(),
+    let date = |(year, month, day): (i32, i32, i32)| fixtures::date(year, month, day);
+    fixtures::treaty(id, counterpart)
         // Signed no later than it enters into force.
-        signed: Some(date(eif.map_or((2020, 1, 1), |d| d.min((2020, 1, 1))))),
-        entry_into_force: eif.map(date),
-        ..Default::default()
-    };
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::BilateralTreaty as i32,
-        treaty_type: pb::TreatyType::CivilCommercial as i32,
-        title: format!("treaty {id}"),
-        parties: vec![party("CN"), party(counterpart)],
-        coverage: vec![pb::Coverage {
-            matter: pb::Matter::CivilCommercial as i32,
-            assistance: pb::Assistance::ServiceOfDocuments as i32,
-            ..Default::default()
-        }],
-        sources: vec!["test".into()],
-        ..Default::default()
-    }
+        .signed(date(eif.map_or((2020, 1, 1), |d| d.min((2020, 1, 1)))))
+        .in_force_from(eif.and_then(date))
+        .build()
 }
 
 /// Creates a subscription with a counterpart filter (empty: everything).

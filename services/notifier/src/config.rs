@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser};
 use judicial_server::config::{CommonArgs, HomeArgs, parse_duration};
 
-use crate::clock::Clock;
+use judicial_server::Clock;
 
 /// judicial-notifier: turns registry changes, and dates that arrive (entry
 /// into force, termination), into durable events, and delivers them to

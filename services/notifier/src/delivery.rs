@@ -8,20 +8,58 @@
 //! never the follower that appends to the log.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use judicial_server::Shutdown;
-use tokio::sync::mpsc;
+use judicial_server::{Clock, Shutdown};
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::NotifierError;
 use crate::event::{Event, EventFilter};
-use crate::notifier::{Live, Notifier, READ_BATCH};
+use crate::storage::{Op, READ_BATCH, Storage};
 
-/// One open StreamEvents call.
+#[cfg(test)]
+mod tests;
+
+/// The runtime side of a subscription: who is streaming it, and its acked
+/// cursor as a push signal for that stream.
+#[derive(Debug)]
+pub(crate) struct Live {
+    pub(crate) acked: watch::Sender<u64>,
+    stream: Mutex<Option<CancellationToken>>,
+}
+
+impl Live {
+    /// A subscription with no stream yet, acked up to `acked`.
+    pub(crate) fn new(acked: u64) -> Live {
+        Live {
+            acked: watch::channel(acked).0,
+            stream: Mutex::new(None),
+        }
+    }
+
+    /// Makes `token` the open stream's; returns the stream it replaces.
+    pub(crate) fn take_over(&self, token: CancellationToken) -> Option<CancellationToken> {
+        self.stream.lock().expect("stream lock").replace(token)
+    }
+
+    /// Ends the open stream, if any.
+    pub(crate) fn end(&self) {
+        if let Some(token) = self.stream.lock().expect("stream lock").take() {
+            token.cancel();
+        }
+    }
+}
+
+/// One open StreamEvents call. It needs of the notifier only the log (to
+/// read events and record deliveries) and the ack wait.
 pub(crate) struct Stream {
-    pub(crate) notifier: Arc<Notifier>,
+    pub(crate) storage: Storage,
+    pub(crate) ack_wait: Duration,
+    /// The clock that stamped the events, for their age at delivery.
+    pub(crate) clock: Clock,
     pub(crate) id: String,
     pub(crate) filter: EventFilter,
     pub(crate) live: Arc<Live>,
@@ -65,12 +103,12 @@ impl Stream {
     }
 
     async fn deliver(&self) -> End {
-        let storage = &self.notifier.storage;
-        let ack_wait = self.notifier.ack_wait;
+        let storage = &self.storage;
+        let ack_wait = self.ack_wait;
         let mut sequences = storage.sequences();
         let mut acked_rx = self.live.acked.subscribe();
         let mut acked = *acked_rx.borrow_and_update();
-        let mut delivered = match self.notifier.subscription(&self.id) {
+        let mut delivered = match storage.subscription(&self.id) {
             Ok(s) => {
                 acked = acked.max(s.acked_sequence);
                 s.delivered_sequence
@@ -122,7 +160,11 @@ impl Stream {
                 if let Some(top) = to_send.last().map(|e| e.sequence)
                     && top > delivered
                 {
-                    if let Err(e) = self.notifier.mark_delivered(&self.id, top).await {
+                    let op = Op::Delivered {
+                        id: self.id.clone(),
+                        sequence: top,
+                    };
+                    if let Err(e) = storage.commit(op).await {
                         return End::Failed(e);
                     }
                     delivered = top;
@@ -130,12 +172,7 @@ impl Stream {
                 for event in to_send {
                     let sequence = event.sequence;
                     // Time from the event's derivation to its hand-off to this stream.
-                    let age_ms = (std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_millis() as i64)
-                        .unwrap_or(0)
-                        - event.time_ms)
-                        .max(0);
+                    let age_ms = (self.clock.now_ms() - event.time_ms).max(0);
                     tokio::select! {
                         biased;
                         _ = self.token.cancelled() => return End::Replaced,

@@ -21,28 +21,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use judicial_domain::instrument::changed_fields;
 use judicial_domain::routing::Channel;
-use judicial_domain::{Assistance, CalendarDate, Instrument, Matter, PartialDate};
+use judicial_domain::{Assistance, CalendarDate, Instrument, InstrumentField, Matter, PartialDate};
 use serde_json::json;
 
 use crate::event::{EventType, NewEvent};
 use crate::view::{Touched, View};
-
-/// Top-level fields compared for `amended`, by their contract names.
-const FIELDS: &[&str] = &[
-    "kind",
-    "treaty_type",
-    "title",
-    "title_en",
-    "short_name",
-    "parties",
-    "coverage",
-    "offence_scope",
-    "sources",
-    "notes",
-    "requirements",
-    "party_list",
-];
 
 /// (counterpart, matter, assistance) → the resources that touched it.
 type Pairs = BTreeMap<(String, Matter, Assistance), BTreeSet<String>>;
@@ -265,7 +250,10 @@ fn deleted(home: &str, inst: &Instrument, revision: u64) -> NewEvent {
 
 /// Returns the `amended` event, or None when no field of the content changed.
 fn amended(home: &str, old: &Instrument, new: &Instrument, revision: u64) -> Option<NewEvent> {
-    let fields = changed_fields(old, new);
+    let fields: Vec<&str> = changed_fields(old, new)
+        .into_iter()
+        .map(InstrumentField::as_str)
+        .collect();
     if fields.is_empty() {
         return None;
     }
@@ -292,29 +280,6 @@ fn amended(home: &str, old: &Instrument, new: &Instrument, revision: u64) -> Opt
         counterparts: union(reach(home, old), reach(home, new)),
         assistances: union(assistances(old), assistances(new)),
     })
-}
-
-/// The top-level fields (contract names) that differ.
-pub fn changed_fields(old: &Instrument, new: &Instrument) -> Vec<&'static str> {
-    FIELDS
-        .iter()
-        .copied()
-        .filter(|field| match *field {
-            "kind" => old.kind != new.kind,
-            "treaty_type" => old.treaty_type != new.treaty_type,
-            "title" => old.title != new.title,
-            "title_en" => old.title_en != new.title_en,
-            "short_name" => old.short_name != new.short_name,
-            "parties" => old.parties != new.parties,
-            "coverage" => old.coverage != new.coverage,
-            "offence_scope" => old.offence_scope != new.offence_scope,
-            "sources" => old.sources != new.sources,
-            "notes" => old.notes != new.notes,
-            "requirements" => old.requirements != new.requirements,
-            "party_list" => old.party_list != new.party_list,
-            _ => false,
-        })
-        .collect()
 }
 
 /// What identifies a primary channel for change detection: its kind and instrument.

@@ -19,31 +19,108 @@
 //!   records the view, the cursor and today's date.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use judicial_client::{Change, FollowEvent, Follower, FollowerOptions};
 use judicial_domain::CalendarDate;
 use judicial_proto::v1 as pb;
 use judicial_proto::v1::registry_service_client::RegistryServiceClient;
 use judicial_server::Shutdown;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tonic::transport::Channel as GrpcChannel;
 
 use crate::derive;
 use crate::error::NotifierError;
-use crate::notifier::Notifier;
-use crate::storage::{Derivation, Op};
+use crate::storage::{Derivation, LogState, Op, Storage};
 use crate::view::{Touched, View};
+use judicial_server::Clock;
 
 /// Longest the catch-up replay waits for the registry's next message.
 const CATCH_UP_WAIT: Duration = Duration::from_secs(30);
 /// How often events older than the retention age are dropped.
 const RETENTION_INTERVAL: Duration = Duration::from_secs(60);
 
+/// What deriving needs of the notifier: the home state, the clock, the log
+/// to commit to, and where to say what it did.
+#[derive(Debug, Clone)]
+pub(crate) struct Context {
+    /// The home state's code.
+    pub(crate) home: String,
+    /// Seconds east of UTC, for "today".
+    pub(crate) utc_offset: i32,
+    /// Where time comes from.
+    pub(crate) clock: Clock,
+    /// The log derivations are committed to.
+    pub(crate) storage: Storage,
+    /// Whether events are dropped by age (then retention runs every minute).
+    pub(crate) age_retention: bool,
+    /// What the deriver tells the rest of the notifier.
+    pub(crate) progress: Arc<Progress>,
+}
+
+impl Context {
+    fn today(&self) -> CalendarDate {
+        self.clock.today(self.utc_offset)
+    }
+
+    fn log_state(&self) -> Arc<LogState> {
+        self.storage.state()
+    }
+}
+
+/// What the deriver tells the rest of the notifier: the view as of the last
+/// commit (for validating filters), whether it has synced, whether it failed.
+#[derive(Debug)]
+pub(crate) struct Progress {
+    view: ArcSwap<View>,
+    synced: AtomicBool,
+    failed: watch::Sender<bool>,
+}
+
+impl Progress {
+    /// Progress starting from the stored `view`, not synced, not failed.
+    pub(crate) fn new(view: View) -> Progress {
+        Progress {
+            view: ArcSwap::from_pointee(view),
+            synced: AtomicBool::new(false),
+            failed: watch::channel(false).0,
+        }
+    }
+
+    /// The view as of the last commit.
+    pub(crate) fn view(&self) -> Arc<View> {
+        self.view.load_full()
+    }
+
+    /// Whether a registry snapshot has been applied since this process started.
+    pub(crate) fn is_synced(&self) -> bool {
+        self.synced.load(Ordering::Acquire)
+    }
+
+    /// Becomes true when deriving stopped on a storage failure.
+    pub(crate) fn failures(&self) -> watch::Receiver<bool> {
+        self.failed.subscribe()
+    }
+
+    fn publish_view(&self, view: &View) {
+        self.view.store(Arc::new(view.clone()));
+    }
+
+    fn mark_synced(&self) {
+        self.synced.store(true, Ordering::Release);
+    }
+
+    fn mark_failed(&self) {
+        self.failed.send_replace(true);
+    }
+}
+
 /// Starts the follower and the task that derives events from it.
 pub(crate) fn spawn(
-    notifier: Arc<Notifier>,
+    context: Context,
     view: View,
     registry: GrpcChannel,
     shutdown: Shutdown,
@@ -61,7 +138,7 @@ pub(crate) fn spawn(
             .await
     });
     let deriver = Deriver {
-        notifier,
+        context,
         view,
         registry,
         on_synced: Some(on_synced),
@@ -71,7 +148,7 @@ pub(crate) fn spawn(
 
 /// Owns the view and turns follower events and days into commits.
 struct Deriver {
-    notifier: Arc<Notifier>,
+    context: Context,
     /// The view as of the last commit.
     view: View,
     registry: GrpcChannel,
@@ -88,9 +165,9 @@ enum CatchUp {
 
 impl Deriver {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<FollowEvent>, shutdown: Shutdown) {
-        let mut ticks = self.notifier.clock.ticks(self.notifier.utc_offset);
+        let mut ticks = self.context.clock.ticks(self.context.utc_offset);
         let mut retention = tokio::time::interval(RETENTION_INTERVAL);
-        let age_retention = self.notifier.retention.max_age_ms.is_some();
+        let age_retention = self.context.age_retention;
         loop {
             let step = tokio::select! {
                 biased;
@@ -109,7 +186,7 @@ impl Deriver {
                     }
                     e => {
                         tracing::error!(error = %e, "cannot record derived events; stopped following the registry");
-                        self.notifier.mark_failed();
+                        self.context.progress.mark_failed();
                     }
                 }
                 break;
@@ -126,7 +203,7 @@ impl Deriver {
             } => {
                 let snapshot = View::from_snapshot(revision, jurisdictions, instruments);
                 self.reset(snapshot).await?;
-                self.notifier.mark_synced();
+                self.context.progress.mark_synced();
                 if let Some(on_synced) = self.on_synced.take() {
                     on_synced();
                 }
@@ -150,8 +227,8 @@ impl Deriver {
     /// Applies a snapshot: records it on first sync, else catches up to it.
     async fn reset(&mut self, snapshot: View) -> Result<(), NotifierError> {
         let revision = snapshot.revision;
-        let Some(cursor) = self.notifier.log_state().registry_revision else {
-            let today = self.notifier.today();
+        let Some(cursor) = self.context.log_state().registry_revision else {
+            let today = self.context.today();
             let touched = View::default().diff(&snapshot);
             tracing::info!(
                 revision,
@@ -186,7 +263,7 @@ impl Deriver {
         }
         let on = self.day();
         let events = derive::revision_events(
-            &self.notifier.home,
+            &self.context.home,
             &self.view,
             &snapshot,
             &touched,
@@ -215,7 +292,7 @@ impl Deriver {
         let (after, touched) = self.view.apply(revision, changes);
         let on = self.day();
         let events = derive::revision_events(
-            &self.notifier.home,
+            &self.context.home,
             &self.view,
             &after,
             &touched,
@@ -229,14 +306,14 @@ impl Deriver {
 
     /// Derives the dates that arrived since the last day checked.
     async fn check_dates(&mut self) -> Result<(), NotifierError> {
-        let Some(last) = self.notifier.log_state().date_cursor else {
+        let Some(last) = self.context.log_state().date_cursor else {
             return Ok(());
         };
-        let today = self.notifier.today();
+        let today = self.context.today();
         if today <= last {
             return Ok(());
         }
-        let events = derive::date_events(&self.notifier.home, &self.view, last, today);
+        let events = derive::date_events(&self.context.home, &self.view, last, today);
         tracing::info!(%today, events = events.len(), "a new day: derived the dates that arrived");
         let view = self.view.clone();
         self.commit(events, view, Touched::default(), None, Some(today))
@@ -244,8 +321,8 @@ impl Deriver {
     }
 
     async fn retain(&mut self) -> Result<(), NotifierError> {
-        let now_ms = self.notifier.clock.now_ms();
-        self.notifier
+        let now_ms = self.context.clock.now_ms();
+        self.context
             .storage
             .commit(Op::Retain { now_ms })
             .await
@@ -254,10 +331,10 @@ impl Deriver {
 
     /// The day events are derived for: the last day checked.
     fn day(&self) -> CalendarDate {
-        self.notifier
+        self.context
             .log_state()
             .date_cursor
-            .unwrap_or_else(|| self.notifier.today())
+            .unwrap_or_else(|| self.context.today())
     }
 
     async fn commit(
@@ -270,14 +347,14 @@ impl Deriver {
     ) -> Result<(), NotifierError> {
         let derivation = Derivation {
             events,
-            time_ms: self.notifier.clock.now_ms(),
+            time_ms: self.context.clock.now_ms(),
             view: view.clone(),
             touched,
             registry_revision,
             date_cursor,
         };
-        commit_retrying(&self.notifier.storage, derivation).await?;
-        self.notifier.publish_view(&view);
+        commit_retrying(&self.context.storage, derivation).await?;
+        self.context.progress.publish_view(&view);
         self.view = view;
         Ok(())
     }

@@ -13,7 +13,7 @@ use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
 use crate::error::NotifierError;
-use crate::event::Event;
+use crate::event::{Event, EventFilter};
 use crate::notifier::Notifier;
 use crate::subscription::{
     self, Caller, FilterRequest, NewSubscription, StartPosition, Subscription,
@@ -42,16 +42,22 @@ impl NotifierGrpc {
         f: Option<&pb::SubscriptionFilter>,
         prefix: &str,
         v: &mut Violations,
-    ) -> crate::event::EventFilter {
+    ) -> EventFilter {
         let request = f
-            .map(|f| FilterRequest {
-                counterparts: f.counterparts.clone(),
-                event_types: f.event_types.clone(),
-                assistances: f
-                    .assistances
-                    .iter()
-                    .map(|a| convert::assistance_from_proto(*a))
-                    .collect(),
+            .map(|f| {
+                let pb::SubscriptionFilter {
+                    counterparts,
+                    event_types,
+                    assistances,
+                } = f;
+                FilterRequest {
+                    counterparts: counterparts.clone(),
+                    event_types: event_types.clone(),
+                    assistances: assistances
+                        .iter()
+                        .map(|a| convert::assistance_from_proto(*a))
+                        .collect(),
+                }
             })
             .unwrap_or_default();
         let known = |code: &str| self.notifier.is_known_jurisdiction(code);
@@ -133,48 +139,67 @@ fn start_to_proto(start: StartPosition) -> pb::StartPosition {
 
 /// Converts a subscription to the wire, with its backlog.
 pub fn subscription_to_proto(s: &Subscription, backlog: u64) -> pb::Subscription {
+    let Subscription {
+        id,
+        filter:
+            EventFilter {
+                counterparts,
+                event_types,
+                assistances,
+            },
+        start,
+        start_sequence,
+        acked_sequence,
+        delivered_sequence,
+        create_time_ms,
+        owner,
+    } = s;
     pb::Subscription {
         name: s.resource_name(),
-        id: s.id.clone(),
+        id: id.clone(),
         filter: Some(pb::SubscriptionFilter {
-            counterparts: s.filter.counterparts.iter().cloned().collect(),
-            event_types: s
-                .filter
-                .event_types
-                .iter()
-                .map(|t| t.as_str().to_owned())
-                .collect(),
-            assistances: s
-                .filter
-                .assistances
+            counterparts: counterparts.iter().cloned().collect(),
+            event_types: event_types.iter().map(|t| t.as_str().to_owned()).collect(),
+            assistances: assistances
                 .iter()
                 .map(|a| convert::assistance_to_proto(*a) as i32)
                 .collect(),
         }),
-        start_sequence: s.start_sequence,
-        acked_sequence: s.acked_sequence,
-        start: start_to_proto(s.start) as i32,
-        create_time: convert::timestamp_to_proto(s.create_time_ms),
-        delivered_sequence: s.delivered_sequence,
+        start_sequence: *start_sequence,
+        acked_sequence: *acked_sequence,
+        start: start_to_proto(*start) as i32,
+        create_time: convert::timestamp_to_proto(*create_time_ms),
+        delivered_sequence: *delivered_sequence,
         backlog,
-        owner: s.owner.clone(),
+        owner: owner.clone(),
     }
 }
 
 /// Converts an event to the wire.
 pub fn event_to_proto(e: Event) -> pb::Event {
+    let Event {
+        sequence,
+        id,
+        source,
+        event_type,
+        time_ms,
+        subject,
+        data,
+        registry_revision,
+        counterparts,
+        assistances,
+    } = e;
     pb::Event {
-        sequence: e.sequence,
-        id: e.id,
-        source: e.source,
-        r#type: e.event_type.as_str().to_owned(),
-        time: convert::timestamp_to_proto(e.time_ms),
-        subject: e.subject,
-        data: e.data,
-        registry_revision: e.registry_revision,
-        counterparts: e.counterparts,
-        assistances: e
-            .assistances
+        sequence,
+        id,
+        source,
+        r#type: event_type.as_str().to_owned(),
+        time: convert::timestamp_to_proto(time_ms),
+        subject,
+        data,
+        registry_revision,
+        counterparts,
+        assistances: assistances
             .into_iter()
             .map(|a| convert::assistance_to_proto(a) as i32)
             .collect(),
@@ -190,32 +215,47 @@ impl NotifierService for NotifierGrpc {
         request: Request<pb::CreateSubscriptionRequest>,
     ) -> Result<Response<pb::Subscription>, Status> {
         let owner = caller(&request).principal;
-        let req = request.into_inner();
+        let pb::CreateSubscriptionRequest {
+            subscription,
+            subscription_id,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let given = req.subscription.unwrap_or_default();
-        let (id, field) = if req.subscription_id.is_empty() {
-            (given.id.clone(), "subscription.id")
+        // The name and the server-kept fields are not taken from the caller.
+        let pb::Subscription {
+            name: _,
+            id: given_id,
+            filter,
+            start_sequence,
+            acked_sequence: _,
+            start,
+            create_time: _,
+            delivered_sequence: _,
+            backlog: _,
+            owner: _,
+        } = subscription.unwrap_or_default();
+        let (id, field) = if subscription_id.is_empty() {
+            (given_id, "subscription.id")
         } else {
-            (req.subscription_id.clone(), "subscription_id")
+            (subscription_id, "subscription_id")
         };
         subscription::validate_id(&id, field, &mut v);
-        let filter = self.filter(given.filter.as_ref(), "subscription.filter.", &mut v);
-        let start = match pb::StartPosition::try_from(given.start) {
+        let filter = self.filter(filter.as_ref(), "subscription.filter.", &mut v);
+        let start = match pb::StartPosition::try_from(start) {
             Ok(pb::StartPosition::Unspecified | pb::StartPosition::Latest) => StartPosition::Latest,
             Ok(pb::StartPosition::Earliest) => StartPosition::Earliest,
             Ok(pb::StartPosition::Sequence) => {
-                if given.start_sequence == 0 {
+                if start_sequence == 0 {
                     v.add(
                         "subscription.start_sequence",
                         "start SEQUENCE needs a start_sequence of at least 1",
                     );
                 }
-                StartPosition::Sequence(given.start_sequence)
+                StartPosition::Sequence(start_sequence)
             }
             Err(_) => {
                 v.add(
                     "subscription.start",
-                    format!("{} is not a start position", given.start),
+                    format!("{start} is not a start position"),
                 );
                 StartPosition::Latest
             }
@@ -238,9 +278,9 @@ impl NotifierService for NotifierGrpc {
         request: Request<pb::GetSubscriptionRequest>,
     ) -> Result<Response<pb::Subscription>, Status> {
         let caller = caller(&request);
-        let req = request.into_inner();
+        let pb::GetSubscriptionRequest { name } = request.into_inner();
         let mut v = Violations::default();
-        let id = subscription_id(&req.name, "name", &mut v).to_owned();
+        let id = subscription_id(&name, "name", &mut v).to_owned();
         checked(v, ())?;
         let s = self.notifier.owned_subscription(&id, &caller)?;
         Ok(Response::new(self.subscription_to_proto(&s)))
@@ -251,10 +291,13 @@ impl NotifierService for NotifierGrpc {
         request: Request<pb::ListSubscriptionsRequest>,
     ) -> Result<Response<pb::ListSubscriptionsResponse>, Status> {
         let caller = caller(&request);
-        let req = request.into_inner();
+        let pb::ListSubscriptionsRequest {
+            page_size: size,
+            page_token,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let size = page_size(req.page_size, &mut v);
-        let after = token(&req.page_token, "s:", &mut v).map(str::to_owned);
+        let size = page_size(size, &mut v);
+        let after = token(&page_token, "s:", &mut v).map(str::to_owned);
         checked(v, ())?;
         let (page, next) = self.notifier.subscriptions(&caller, after.as_deref(), size);
         Ok(Response::new(pb::ListSubscriptionsResponse {
@@ -268,9 +311,9 @@ impl NotifierService for NotifierGrpc {
         request: Request<pb::DeleteSubscriptionRequest>,
     ) -> Result<Response<()>, Status> {
         let caller = caller(&request);
-        let req = request.into_inner();
+        let pb::DeleteSubscriptionRequest { name } = request.into_inner();
         let mut v = Violations::default();
-        let id = subscription_id(&req.name, "name", &mut v).to_owned();
+        let id = subscription_id(&name, "name", &mut v).to_owned();
         checked(v, ())?;
         self.notifier.owned_subscription(&id, &caller)?;
         self.notifier.delete_subscription(&id).await?;
@@ -284,14 +327,17 @@ impl NotifierService for NotifierGrpc {
         request: Request<pb::StreamEventsRequest>,
     ) -> Result<Response<Self::StreamEventsStream>, Status> {
         let caller = caller(&request);
-        let req = request.into_inner();
+        let pb::StreamEventsRequest {
+            subscription,
+            max_in_flight,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let id = subscription_id(&req.subscription, "subscription", &mut v).to_owned();
+        let id = subscription_id(&subscription, "subscription", &mut v).to_owned();
         checked(v, ())?;
         self.notifier.owned_subscription(&id, &caller)?;
         let rx = self
             .notifier
-            .stream(&id, req.max_in_flight, self.shutdown.clone())?;
+            .stream(&id, max_in_flight, self.shutdown.clone())?;
         let stream =
             ReceiverStream::new(rx).map(|item| item.map(event_to_proto).map_err(Status::from));
         Ok(Response::new(Box::pin(stream)))
@@ -302,12 +348,15 @@ impl NotifierService for NotifierGrpc {
         request: Request<pb::AckEventsRequest>,
     ) -> Result<Response<pb::AckEventsResponse>, Status> {
         let caller = caller(&request);
-        let req = request.into_inner();
+        let pb::AckEventsRequest {
+            subscription,
+            sequence,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let id = subscription_id(&req.subscription, "subscription", &mut v).to_owned();
+        let id = subscription_id(&subscription, "subscription", &mut v).to_owned();
         checked(v, ())?;
         self.notifier.owned_subscription(&id, &caller)?;
-        let acked_sequence = self.notifier.ack(&id, req.sequence).await?;
+        let acked_sequence = self.notifier.ack(&id, sequence).await?;
         Ok(Response::new(pb::AckEventsResponse { acked_sequence }))
     }
 
@@ -315,19 +364,24 @@ impl NotifierService for NotifierGrpc {
         &self,
         request: Request<pb::ListEventsRequest>,
     ) -> Result<Response<pb::ListEventsResponse>, Status> {
-        let req = request.into_inner();
+        let pb::ListEventsRequest {
+            page_size: size,
+            page_token,
+            start_sequence,
+            filter,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let size = page_size(req.page_size, &mut v);
-        let resume = token(&req.page_token, "e:", &mut v).map(|t| t.parse::<u64>());
+        let size = page_size(size, &mut v);
+        let resume = token(&page_token, "e:", &mut v).map(|t| t.parse::<u64>());
         let start = match resume {
-            None => req.start_sequence,
+            None => start_sequence,
             Some(Ok(sequence)) => sequence,
             Some(Err(_)) => {
                 v.add("page_token", "page_token is not one this server issued");
                 0
             }
         };
-        let filter = self.filter(req.filter.as_ref(), "filter.", &mut v);
+        let filter = self.filter(filter.as_ref(), "filter.", &mut v);
         checked(v, ())?;
         let (events, next) = self.notifier.events(start, &filter, size)?;
         Ok(Response::new(pb::ListEventsResponse {

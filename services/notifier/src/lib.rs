@@ -9,7 +9,6 @@
 //! [`follow`], and the storage layout in [`storage`]. With `--sink`, [`sink`]
 //! also publishes every event to a NATS JetStream stream.
 
-pub mod clock;
 pub mod config;
 pub mod delivery;
 pub mod derive;
@@ -31,10 +30,11 @@ use tokio::net::TcpListener;
 use tonic::service::RoutesBuilder;
 use tonic::transport::Channel;
 
-pub use clock::{Clock, ManualClock};
 pub use config::Config;
 pub use error::NotifierError;
 pub use event::{Event, EventFilter, EventType};
+/// The suite's clock, as the notifier's configuration takes it.
+pub use judicial_server::clock::{self, Clock, ManualClock};
 pub use notifier::Notifier;
 
 pub use judicial_server::BoxError;
@@ -71,19 +71,19 @@ pub async fn add_routes(
     judicial_server::status::report_writes(
         health,
         <NotifierServiceServer<grpc::NotifierGrpc> as tonic::server::NamedService>::NAME,
-        notifier.storage.writable(),
+        notifier.storage().writable(),
     )
     .await;
     spawn_backlog_metrics(notifier.clone(), shutdown.clone());
     if config.sink.enabled() {
         let task = sink::spawn(
-            notifier.clone(),
+            notifier.storage().clone(),
             &config.sink,
             health.clone(),
             shutdown.clone(),
         )
         .await?;
-        *notifier.sink.lock().expect("sink lock") = Some(task);
+        notifier.keep_sink(task);
     }
     let service = NotifierServiceServer::new(grpc::NotifierGrpc::new(notifier.clone(), shutdown))
         .max_decoding_message_size(limits.max_message_bytes)

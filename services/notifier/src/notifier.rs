@@ -3,11 +3,9 @@
 
 use std::collections::HashMap;
 use std::ops::Bound;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use judicial_domain::CalendarDate;
 use judicial_server::Shutdown;
 use tokio::sync::{mpsc, watch};
@@ -15,54 +13,42 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel as GrpcChannel;
 
-use crate::clock::Clock;
 use crate::config::Config;
-use crate::delivery;
+use crate::delivery::{self, Live};
 use crate::error::NotifierError;
 use crate::event::{Event, EventFilter};
-use crate::follow;
-use crate::storage::{LogState, Op, Outcome, Retention, Storage};
+use crate::follow::{self, Progress};
+use crate::storage::{LogState, Op, Outcome, READ_BATCH, Retention, Storage};
 use crate::subscription::{Caller, NewSubscription, Subscription};
 use crate::view::View;
+use judicial_server::Clock;
 
 /// Events buffered per stream before its task waits for the client.
 const STREAM_BUFFER: usize = 64;
 /// Most events one ListEvents or backlog call reads from the log.
 const SCAN_LIMIT: usize = 10_000;
-/// Events read from the log per step.
-pub(crate) const READ_BATCH: usize = 256;
 /// Largest max_in_flight a stream may ask for.
 pub const MAX_IN_FLIGHT_CAP: u32 = 100_000;
-
-/// The runtime side of a subscription: who is streaming it, and its acked
-/// cursor as a push signal for that stream.
-#[derive(Debug)]
-pub(crate) struct Live {
-    pub(crate) acked: watch::Sender<u64>,
-    stream: Mutex<Option<CancellationToken>>,
-}
 
 /// The notifier: follows the registry into a durable event log and serves
 /// subscriptions from it.
 pub struct Notifier {
-    pub(crate) home: String,
-    pub(crate) utc_offset: i32,
-    pub(crate) ack_wait: Duration,
+    home: String,
+    utc_offset: i32,
+    ack_wait: Duration,
     max_in_flight: u32,
-    pub(crate) retention: Retention,
-    pub(crate) clock: Clock,
-    pub(crate) storage: Storage,
-    /// The view as of the last commit (for validating filters).
-    view: ArcSwap<View>,
+    /// Whether events are dropped by age.
+    age_retention: bool,
+    clock: Clock,
+    storage: Storage,
     /// The view loaded from disk, handed to the follower task once.
     stored_view: Mutex<Option<View>>,
-    synced: AtomicBool,
-    /// Set when deriving stopped on a storage failure.
-    failed: watch::Sender<bool>,
+    /// The deriver's view, sync and failure, as it reports them.
+    progress: Arc<Progress>,
     live: Mutex<HashMap<String, Arc<Live>>>,
     follower: Mutex<Option<JoinHandle<()>>>,
     /// The JetStream sink's task, when one is configured.
-    pub(crate) sink: Mutex<Option<JoinHandle<()>>>,
+    sink: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for Notifier {
@@ -90,13 +76,11 @@ impl Notifier {
             utc_offset: config.home.utc_offset,
             ack_wait: config.ack_wait,
             max_in_flight: config.max_in_flight.clamp(1, MAX_IN_FLIGHT_CAP),
-            retention,
+            age_retention: retention.max_age_ms.is_some(),
             clock: config.clock.clone(),
             storage,
-            view: ArcSwap::from_pointee(view.clone()),
+            progress: Arc::new(Progress::new(view.clone())),
             stored_view: Mutex::new(Some(view)),
-            synced: AtomicBool::new(false),
-            failed: watch::channel(false).0,
             live: Mutex::new(HashMap::new()),
             follower: Mutex::new(None),
             sink: Mutex::new(None),
@@ -117,7 +101,15 @@ impl Notifier {
             .expect("stored view lock")
             .take()
             .unwrap_or_default();
-        let handle = follow::spawn(self.clone(), view, registry, shutdown, Box::new(on_synced));
+        let context = follow::Context {
+            home: self.home.clone(),
+            utc_offset: self.utc_offset,
+            clock: self.clock.clone(),
+            storage: self.storage.clone(),
+            age_retention: self.age_retention,
+            progress: self.progress.clone(),
+        };
+        let handle = follow::spawn(context, view, registry, shutdown, Box::new(on_synced));
         *self.follower.lock().expect("follower lock") = Some(handle);
     }
 
@@ -140,27 +132,25 @@ impl Notifier {
         self.storage.close()
     }
 
-    pub(crate) fn publish_view(&self, view: &View) {
-        self.view.store(Arc::new(view.clone()));
+    /// The store, for the tasks beside the notifier (the sink, health).
+    pub(crate) fn storage(&self) -> &Storage {
+        &self.storage
     }
 
-    pub(crate) fn mark_synced(&self) {
-        self.synced.store(true, Ordering::Release);
-    }
-
-    pub(crate) fn mark_failed(&self) {
-        self.failed.send_replace(true);
+    /// Keeps the JetStream sink's task, so [`Notifier::stopped`] waits for it.
+    pub(crate) fn keep_sink(&self, task: JoinHandle<()>) {
+        *self.sink.lock().expect("sink lock") = Some(task);
     }
 
     /// Becomes true when the notifier stopped deriving events because its
     /// store failed (it then needs a restart; health should say so).
     pub fn failures(&self) -> watch::Receiver<bool> {
-        self.failed.subscribe()
+        self.progress.failures()
     }
 
     /// Whether a registry snapshot has been applied since this process started.
     pub fn is_synced(&self) -> bool {
-        self.synced.load(Ordering::Acquire)
+        self.progress.is_synced()
     }
 
     /// The cursors and subscriptions as of the last durable commit.
@@ -186,7 +176,7 @@ impl Notifier {
     /// Whether `code` is a jurisdiction the registry knows (or, before the
     /// first sync, one of the built-in ISO 3166-1 codes).
     pub fn is_known_jurisdiction(&self, code: &str) -> bool {
-        let view = self.view.load();
+        let view = self.progress.view();
         if view.jurisdictions.is_empty() {
             judicial_domain::jurisdiction::builtin()
                 .iter()
@@ -217,12 +207,7 @@ impl Notifier {
 
     /// One subscription.
     pub fn subscription(&self, id: &str) -> Result<Arc<Subscription>, NotifierError> {
-        self.storage
-            .state()
-            .subscriptions
-            .get(id)
-            .cloned()
-            .ok_or_else(|| NotifierError::NotFound(format!("subscriptions/{id}")))
+        self.storage.subscription(id)
     }
 
     /// One subscription, if `caller` may use it.
@@ -272,10 +257,8 @@ impl Notifier {
             .commit(Op::DeleteSubscription(id.to_owned()))
             .await?;
         let live = self.live.lock().expect("live lock").remove(id);
-        if let Some(live) = live
-            && let Some(token) = live.stream.lock().expect("stream lock").take()
-        {
-            token.cancel();
+        if let Some(live) = live {
+            live.end();
         }
         tracing::info!(subscription = %id, "subscription deleted");
         Ok(())
@@ -307,21 +290,6 @@ impl Notifier {
         Ok(acked)
     }
 
-    /// Records, durably, that events up to `sequence` were handed to a stream.
-    pub(crate) async fn mark_delivered(
-        &self,
-        id: &str,
-        sequence: u64,
-    ) -> Result<(), NotifierError> {
-        self.storage
-            .commit(Op::Delivered {
-                id: id.to_owned(),
-                sequence,
-            })
-            .await
-            .map(|_| ())
-    }
-
     /// Starts streaming a subscription from its acked cursor, ending any
     /// stream already open for it. `max_in_flight` 0 means the default.
     pub fn stream(
@@ -334,21 +302,11 @@ impl Notifier {
         let live = {
             let mut map = self.live.lock().expect("live lock");
             map.entry(id.to_owned())
-                .or_insert_with(|| {
-                    Arc::new(Live {
-                        acked: watch::channel(subscription.acked_sequence).0,
-                        stream: Mutex::new(None),
-                    })
-                })
+                .or_insert_with(|| Arc::new(Live::new(subscription.acked_sequence)))
                 .clone()
         };
         let token = CancellationToken::new();
-        if let Some(old) = live
-            .stream
-            .lock()
-            .expect("stream lock")
-            .replace(token.clone())
-        {
+        if let Some(old) = live.take_over(token.clone()) {
             tracing::info!(subscription = %id, "a new stream takes over the subscription");
             old.cancel();
         }
@@ -358,7 +316,9 @@ impl Notifier {
         };
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
         let stream = delivery::Stream {
-            notifier: self.clone(),
+            storage: self.storage.clone(),
+            ack_wait: self.ack_wait,
+            clock: self.clock.clone(),
             id: id.to_owned(),
             filter: subscription.filter.clone(),
             live,

@@ -20,7 +20,6 @@ pub mod cloudevent;
 pub mod cursor;
 pub mod stream;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, message::PublishMessage};
@@ -33,7 +32,7 @@ use tonic_health::server::HealthReporter;
 use crate::config::SinkArgs;
 use crate::error::NotifierError;
 use crate::event::Event;
-use crate::notifier::{Notifier, READ_BATCH};
+use crate::storage::{READ_BATCH, Storage};
 use cloudevent::{CONTENT_TYPE, Message, SEQUENCE_HEADER};
 use cursor::Cursor;
 use stream::StreamSpec;
@@ -95,7 +94,7 @@ pub enum SinkError {
 /// Checks the flags, connects (in the background: the notifier starts even
 /// when NATS is down) and spawns the sink task; it stops on `shutdown`.
 pub async fn spawn(
-    notifier: Arc<Notifier>,
+    storage: Storage,
     args: &SinkArgs,
     health: HealthReporter,
     shutdown: Shutdown,
@@ -157,7 +156,7 @@ pub async fn spawn(
         .map_err(|e| config("sink", e.to_string()))?;
     let mut js = jetstream::new(client);
     js.set_timeout(args.publish_timeout);
-    let cursor = Cursor::open(&notifier.storage)?;
+    let cursor = Cursor::open(&storage)?;
     health
         .set_service_status(HEALTH_SERVICE, ServingStatus::NotServing)
         .await;
@@ -165,7 +164,7 @@ pub async fn spawn(
         spec: StreamSpec::from_args(args),
         prefix: args.subject_prefix.clone(),
         servers: args.servers.join(","),
-        notifier,
+        storage,
         js,
         cursor,
         health,
@@ -188,7 +187,8 @@ struct Sink {
     spec: StreamSpec,
     prefix: String,
     servers: String,
-    notifier: Arc<Notifier>,
+    /// The notifier's log, read from the cursor on.
+    storage: Storage,
     js: jetstream::Context,
     cursor: Cursor,
     health: HealthReporter,
@@ -242,7 +242,7 @@ impl Sink {
             self.cursor.advance(ahead)?;
             published = ahead;
         }
-        let storage = self.notifier.storage.clone();
+        let storage = self.storage.clone();
         let mut sequences = storage.sequences();
         let mut dirty_since: Option<Instant> = None;
         loop {
@@ -354,7 +354,6 @@ impl Sink {
             return Ok(None);
         };
         let Some(event): Option<Event> = self
-            .notifier
             .storage
             .read_events(sequence, 1)?
             .into_iter()
@@ -397,7 +396,7 @@ impl Sink {
         let now = Instant::now();
         self.lag.since.get_or_insert(now);
         let published = self.cursor.published().unwrap_or(0);
-        let lag = self.notifier.last_sequence().saturating_sub(published);
+        let lag = self.storage.state().last_sequence.saturating_sub(published);
         metrics::gauge!("judicial_notifier_sink_lag").set(lag as f64);
         if self
             .lag

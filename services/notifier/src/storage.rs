@@ -88,6 +88,9 @@ pub struct Derivation {
     pub date_cursor: Option<CalendarDate>,
 }
 
+/// Events read from the log per step.
+pub(crate) const READ_BATCH: usize = 256;
+
 /// A write for the committer.
 #[derive(Debug)]
 pub(crate) enum Op {
@@ -187,6 +190,15 @@ impl Storage {
         self.engine.commit(op).await
     }
 
+    /// One subscription, as of the last durable commit.
+    pub fn subscription(&self, id: &str) -> Result<Arc<Subscription>, NotifierError> {
+        self.state()
+            .subscriptions
+            .get(id)
+            .cloned()
+            .ok_or_else(|| NotifierError::NotFound(format!("subscriptions/{id}")))
+    }
+
     /// Up to `limit` durable events with sequence ≥ `from`, in order.
     pub fn read_events(&self, from: u64, limit: usize) -> Result<Vec<Event>, NotifierError> {
         // Only what is published is durable: never read past it.
@@ -227,10 +239,9 @@ fn decode<T: serde::de::DeserializeOwned>(
 fn new_log_id() -> String {
     // Milliseconds at creation, base 36: ids stay unique if the directory
     // is ever wiped and the sequence starts again.
-    let mut n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0);
+    // The wall clock, not an injected one: the id must differ from any
+    // earlier log's, whatever clock the notifier runs on.
+    let mut n = judicial_server::Clock::System.now_ms().max(0) as u64;
     let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = Vec::new();
     while n > 0 {

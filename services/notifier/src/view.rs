@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use imbl::OrdMap;
 use judicial_client::Change;
-use judicial_domain::routing::{self, Channel, RouteQuery};
+use judicial_domain::routing::{self, Catalog, Channel, RouteQuery};
 use judicial_domain::validation::JurisdictionLookup;
 use judicial_domain::{Assistance, CalendarDate, Instrument, InstrumentKind, Jurisdiction, Matter};
 
@@ -26,6 +26,26 @@ pub struct View {
 impl JurisdictionLookup for View {
     fn jurisdiction(&self, code: &str) -> Option<&Jurisdiction> {
         self.jurisdictions.get(code).map(|j| j.as_ref())
+    }
+}
+
+/// The notifier keeps no index: the rules' lookups scan the instruments
+/// (the deriver asks about the few pairs a revision touched).
+impl Catalog for View {
+    fn naming(&self, code: &str) -> Vec<&Instrument> {
+        self.instruments
+            .values()
+            .filter(|i| i.kind != InstrumentKind::MultilateralConvention && i.party(code).is_some())
+            .map(|i| i.as_ref())
+            .collect()
+    }
+
+    fn conventions(&self) -> Vec<&Instrument> {
+        self.instruments
+            .values()
+            .filter(|i| i.kind == InstrumentKind::MultilateralConvention)
+            .map(|i| i.as_ref())
+            .collect()
     }
 }
 
@@ -106,18 +126,6 @@ impl View {
         touched
     }
 
-    /// The instruments a query about `counterpart` must consider: those
-    /// naming it as a party, and every multilateral convention.
-    pub fn candidates(&self, counterpart: &str) -> Vec<&Instrument> {
-        self.instruments
-            .values()
-            .filter(|i| {
-                i.kind == InstrumentKind::MultilateralConvention || i.party(counterpart).is_some()
-            })
-            .map(|i| i.as_ref())
-            .collect()
-    }
-
     /// The primary channel for one (counterpart, matter, assistance) on a
     /// date, computed with the router's rules; None when the counterpart is
     /// unknown or is the home state.
@@ -129,9 +137,8 @@ impl View {
         assistance: Assistance,
         on: CalendarDate,
     ) -> Option<Channel> {
-        let candidates = self.candidates(counterpart);
         let query = RouteQuery::new(counterpart, matter, assistance, on);
-        routing::primary(home, self, &candidates, &query).ok()
+        routing::primary(home, self, &query).ok()
     }
 }
 

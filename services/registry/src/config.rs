@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use judicial_server::Clock;
 use judicial_server::config::{CommonArgs, HomeArgs};
 
 /// Where an empty data directory's first contents come from.
@@ -69,6 +70,11 @@ pub struct Config {
 
     #[command(flatten)]
     pub common: CommonArgs,
+
+    /// The clock that stamps changes (the audit trail's times) and decides
+    /// what "today" is; tests and embedders may set a manual one. Not a flag.
+    #[arg(skip)]
+    pub clock: Clock,
 }
 
 impl Config {

@@ -94,16 +94,30 @@ fn change_type(kind: ChangeKind) -> pb::ChangeType {
 
 /// Converts a change record to its audit-trail message.
 pub fn change_to_proto(c: &ChangeRecord) -> pb::Change {
+    // The index and last-in-revision mark are the watch's, not the audit trail's.
+    let ChangeRecord {
+        revision,
+        index: _,
+        kind,
+        name,
+        before,
+        after,
+        actor,
+        time_ms,
+        reason,
+        last_in_revision: _,
+        hash,
+    } = c;
     pb::Change {
-        revision: c.revision,
-        r#type: change_type(c.kind) as i32,
-        name: c.name.clone(),
-        before: c.before.as_ref().map(resource_to_proto),
-        after: c.after.as_ref().map(resource_to_proto),
-        actor: c.actor.clone(),
-        time: convert::timestamp_to_proto(c.time_ms),
-        reason: c.reason.clone(),
-        hash: c.hash.clone(),
+        revision: *revision,
+        r#type: change_type(*kind) as i32,
+        name: name.clone(),
+        before: before.as_ref().map(resource_to_proto),
+        after: after.as_ref().map(resource_to_proto),
+        actor: actor.clone(),
+        time: convert::timestamp_to_proto(*time_ms),
+        reason: reason.clone(),
+        hash: hash.clone(),
     }
 }
 
@@ -165,16 +179,19 @@ impl RegistryService for RegistryGrpc {
         request: Request<pb::CreateJurisdictionRequest>,
     ) -> Result<Response<pb::Jurisdiction>, Status> {
         let actor = principal(&request);
-        let req = request.into_inner();
+        let pb::CreateJurisdictionRequest {
+            jurisdiction,
+            reason,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let Some(j) = req.jurisdiction.as_ref() else {
+        let Some(j) = jurisdiction.as_ref() else {
             return Err(RegistryError::invalid("jurisdiction", "jurisdiction is required").into());
         };
         let j = convert::jurisdiction_from_proto(j, "jurisdiction.", &mut v);
         let j = checked(v, j)?;
         let created = self
             .registry
-            .create_jurisdiction(j, &actor, &req.reason)
+            .create_jurisdiction(j, &actor, &reason)
             .await?;
         Ok(Response::new(convert::jurisdiction_to_proto(&created)))
     }
@@ -183,9 +200,9 @@ impl RegistryService for RegistryGrpc {
         &self,
         request: Request<pb::GetJurisdictionRequest>,
     ) -> Result<Response<pb::Jurisdiction>, Status> {
-        let req = request.into_inner();
+        let pb::GetJurisdictionRequest { name } = request.into_inner();
         let mut v = Violations::default();
-        let code = resource_id(&req.name, "jurisdictions", "name", &mut v).to_owned();
+        let code = resource_id(&name, "jurisdictions", "name", &mut v).to_owned();
         checked(v, ())?;
         Ok(Response::new(convert::jurisdiction_to_proto(
             &*self.registry.get_jurisdiction(&code)?,
@@ -196,10 +213,14 @@ impl RegistryService for RegistryGrpc {
         &self,
         request: Request<pb::ListJurisdictionsRequest>,
     ) -> Result<Response<pb::ListJurisdictionsResponse>, Status> {
-        let req = request.into_inner();
+        let pb::ListJurisdictionsRequest {
+            page_size,
+            page_token,
+            filter,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let page = query::page(req.page_size, &req.page_token, &mut v);
-        let filter = JurisdictionFilter::parse(&req.filter, &mut v);
+        let page = query::page(page_size, &page_token, &mut v);
+        let filter = JurisdictionFilter::parse(&filter, &mut v);
         checked(v, ())?;
         let (items, next) = self.registry.list_jurisdictions(&page, &filter);
         Ok(Response::new(pb::ListJurisdictionsResponse {
@@ -216,8 +237,8 @@ impl RegistryService for RegistryGrpc {
         request: Request<pb::CreateInstrumentRequest>,
     ) -> Result<Response<pb::Instrument>, Status> {
         let actor = principal(&request);
-        let req = request.into_inner();
-        let Some(i) = req.instrument.as_ref() else {
+        let pb::CreateInstrumentRequest { instrument, reason } = request.into_inner();
+        let Some(i) = instrument.as_ref() else {
             return Err(RegistryError::invalid("instrument", "instrument is required").into());
         };
         let mut v = Violations::default();
@@ -225,7 +246,7 @@ impl RegistryService for RegistryGrpc {
         let inst = checked(v, inst)?;
         let created = self
             .registry
-            .create_instrument(inst, &actor, &req.reason)
+            .create_instrument(inst, &actor, &reason)
             .await?;
         Ok(Response::new(convert::instrument_to_proto(&created)))
     }
@@ -234,9 +255,9 @@ impl RegistryService for RegistryGrpc {
         &self,
         request: Request<pb::GetInstrumentRequest>,
     ) -> Result<Response<pb::Instrument>, Status> {
-        let req = request.into_inner();
+        let pb::GetInstrumentRequest { name } = request.into_inner();
         let mut v = Violations::default();
-        let id = resource_id(&req.name, "instruments", "name", &mut v).to_owned();
+        let id = resource_id(&name, "instruments", "name", &mut v).to_owned();
         checked(v, ())?;
         Ok(Response::new(convert::instrument_to_proto(
             &*self.registry.get_instrument(&id)?,
@@ -247,11 +268,16 @@ impl RegistryService for RegistryGrpc {
         &self,
         request: Request<pb::ListInstrumentsRequest>,
     ) -> Result<Response<pb::ListInstrumentsResponse>, Status> {
-        let req = request.into_inner();
+        let pb::ListInstrumentsRequest {
+            page_size,
+            page_token,
+            filter,
+            as_of: on,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let page = query::page(req.page_size, &req.page_token, &mut v);
-        let on = as_of(req.as_of.as_ref(), "as_of", self.registry.today(), &mut v);
-        let filter = InstrumentFilter::parse(&req.filter, on, &mut v);
+        let page = query::page(page_size, &page_token, &mut v);
+        let on = as_of(on.as_ref(), "as_of", self.registry.today(), &mut v);
+        let filter = InstrumentFilter::parse(&filter, on, &mut v);
         checked(v, ())?;
         let (items, next) = self.registry.list_instruments(&page, &filter);
         Ok(Response::new(pb::ListInstrumentsResponse {
@@ -268,8 +294,12 @@ impl RegistryService for RegistryGrpc {
         request: Request<pb::UpdateInstrumentRequest>,
     ) -> Result<Response<pb::Instrument>, Status> {
         let actor = principal(&request);
-        let req = request.into_inner();
-        let Some(i) = req.instrument.as_ref() else {
+        let pb::UpdateInstrumentRequest {
+            instrument,
+            update_mask,
+            reason,
+        } = request.into_inner();
+        let Some(i) = instrument.as_ref() else {
             return Err(RegistryError::invalid("instrument", "instrument is required").into());
         };
         let mut v = Violations::default();
@@ -283,7 +313,7 @@ impl RegistryService for RegistryGrpc {
                 "name (or id) of the instrument to update is required",
             );
         }
-        let mask = req.update_mask.map(|m| m.paths).filter(|p| !p.is_empty());
+        let mask = update_mask.map(|m| m.paths).filter(|p| !p.is_empty());
         // Fields outside the mask are not read, so their violations do not count.
         if let Some(paths) = &mask {
             v.0.retain(|x| {
@@ -298,7 +328,7 @@ impl RegistryService for RegistryGrpc {
         let patch = checked(v, patch)?;
         let updated = self
             .registry
-            .update_instrument(patch, mask, &actor, &req.reason)
+            .update_instrument(patch, mask, &actor, &reason)
             .await?;
         Ok(Response::new(convert::instrument_to_proto(&updated)))
     }
@@ -308,12 +338,12 @@ impl RegistryService for RegistryGrpc {
         request: Request<pb::DeleteInstrumentRequest>,
     ) -> Result<Response<()>, Status> {
         let actor = principal(&request);
-        let req = request.into_inner();
+        let pb::DeleteInstrumentRequest { name, etag, reason } = request.into_inner();
         let mut v = Violations::default();
-        let id = resource_id(&req.name, "instruments", "name", &mut v).to_owned();
+        let id = resource_id(&name, "instruments", "name", &mut v).to_owned();
         checked(v, ())?;
         self.registry
-            .delete_instrument(&id, &req.etag, &actor, &req.reason)
+            .delete_instrument(&id, &etag, &actor, &reason)
             .await?;
         Ok(Response::new(()))
     }
@@ -324,7 +354,9 @@ impl RegistryService for RegistryGrpc {
         &self,
         request: Request<pb::WatchRequest>,
     ) -> Result<Response<Self::WatchStream>, Status> {
-        let start = request.into_inner().start_revision;
+        let pb::WatchRequest {
+            start_revision: start,
+        } = request.into_inner();
         let rx = watch::start(self.registry.clone(), start, self.shutdown.clone())?;
         let stream =
             ReceiverStream::new(rx).map(|item| item.map(watch_event).map_err(Status::from));
@@ -335,28 +367,44 @@ impl RegistryService for RegistryGrpc {
         &self,
         request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::Stats>, Status> {
-        let req = request.into_inner();
+        let pb::GetStatsRequest { as_of: on } = request.into_inner();
         let mut v = Violations::default();
-        let on = as_of(req.as_of.as_ref(), "as_of", self.registry.today(), &mut v);
+        let on = as_of(on.as_ref(), "as_of", self.registry.today(), &mut v);
         checked(v, ())?;
-        let s = crate::stats::compute(&self.registry.store().state(), self.registry.home(), on);
+        let crate::stats::Stats {
+            revision,
+            by_treaty_type,
+            in_force,
+            signed_not_in_force,
+            terminated,
+            uncertain,
+            counterpart_states,
+            multilateral_conventions,
+            bilateral_treaties,
+            arrangements,
+            jurisdictions,
+            concluded_by_treaty_type,
+            concluded,
+            concluded_counterpart_states,
+            concluded_undated,
+        } = crate::stats::compute(&self.registry.store().state(), self.registry.home(), on);
         Ok(Response::new(pb::Stats {
-            revision: s.revision,
-            instruments_by_treaty_type: s.by_treaty_type.into_iter().collect(),
-            in_force: s.in_force,
-            signed_not_in_force: s.signed_not_in_force,
-            terminated: s.terminated,
-            counterpart_states: s.counterpart_states,
-            multilateral_conventions: s.multilateral_conventions,
+            revision,
+            instruments_by_treaty_type: by_treaty_type.into_iter().collect(),
+            in_force,
+            signed_not_in_force,
+            terminated,
+            counterpart_states,
+            multilateral_conventions,
             as_of: Some(convert::calendar_to_proto(on)),
-            uncertain: s.uncertain,
-            bilateral_treaties: s.bilateral_treaties,
-            arrangements: s.arrangements,
-            jurisdictions: s.jurisdictions,
-            concluded_by_treaty_type: s.concluded_by_treaty_type.into_iter().collect(),
-            concluded: s.concluded,
-            concluded_counterpart_states: s.concluded_counterpart_states,
-            concluded_undated: s.concluded_undated,
+            uncertain,
+            bilateral_treaties,
+            arrangements,
+            jurisdictions,
+            concluded_by_treaty_type: concluded_by_treaty_type.into_iter().collect(),
+            concluded,
+            concluded_counterpart_states,
+            concluded_undated,
         }))
     }
 
@@ -365,27 +413,29 @@ impl RegistryService for RegistryGrpc {
         request: Request<pb::ImportDatasetRequest>,
     ) -> Result<Response<pb::ImportDatasetResponse>, Status> {
         let actor = principal(&request);
-        let req = request.into_inner();
+        let pb::ImportDatasetRequest {
+            jurisdictions,
+            instruments,
+            reason,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let jurisdictions = req
-            .jurisdictions
+        let jurisdictions = jurisdictions
             .iter()
             .enumerate()
             .map(|(i, j)| {
                 convert::jurisdiction_from_proto(j, &format!("jurisdictions[{i}]."), &mut v)
             })
             .collect();
-        let instruments = req
-            .instruments
+        let instruments = instruments
             .iter()
             .enumerate()
             .map(|(i, x)| convert::instrument_from_proto(x, &format!("instruments[{i}]."), &mut v))
             .collect();
         checked(v, ())?;
-        let reason = if req.reason.is_empty() {
+        let reason = if reason.is_empty() {
             "import".to_owned()
         } else {
-            req.reason
+            reason
         };
         let outcome = self
             .registry
@@ -401,8 +451,9 @@ impl RegistryService for RegistryGrpc {
 
     async fn export_dataset(
         &self,
-        _request: Request<pb::ExportDatasetRequest>,
+        request: Request<pb::ExportDatasetRequest>,
     ) -> Result<Response<pb::ExportDatasetResponse>, Status> {
+        let pb::ExportDatasetRequest {} = request.into_inner();
         let (revision, jurisdictions, instruments) = self.registry.export();
         Ok(Response::new(pb::ExportDatasetResponse {
             revision,
@@ -421,10 +472,14 @@ impl RegistryService for RegistryGrpc {
         &self,
         request: Request<pb::ListChangesRequest>,
     ) -> Result<Response<pb::ListChangesResponse>, Status> {
-        let req = request.into_inner();
+        let pb::ListChangesRequest {
+            page_size,
+            page_token,
+            filter,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let page = query::change_page(req.page_size, &req.page_token, &mut v);
-        let filter = ChangeFilter::parse(&req.filter, &mut v);
+        let page = query::change_page(page_size, &page_token, &mut v);
+        let filter = ChangeFilter::parse(&filter, &mut v);
         checked(v, ())?;
         let (changes, next) = self.registry.list_changes(&page, &filter)?;
         Ok(Response::new(pb::ListChangesResponse {
@@ -435,8 +490,9 @@ impl RegistryService for RegistryGrpc {
 
     async fn verify_changes(
         &self,
-        _request: Request<pb::VerifyChangesRequest>,
+        request: Request<pb::VerifyChangesRequest>,
     ) -> Result<Response<pb::VerifyChangesResponse>, Status> {
+        let pb::VerifyChangesRequest {} = request.into_inner();
         let store = self.registry.store().clone();
         let v = tokio::task::spawn_blocking(move || store.verify_chain())
             .await
@@ -458,8 +514,9 @@ impl RegistryService for RegistryGrpc {
 
     async fn backup(
         &self,
-        _request: Request<pb::BackupRequest>,
+        request: Request<pb::BackupRequest>,
     ) -> Result<Response<Self::BackupStream>, Status> {
+        let pb::BackupRequest {} = request.into_inner();
         const CHUNK: usize = 1 << 20;
         let store = self.registry.store().clone();
         let (bytes, summary) = tokio::task::spawn_blocking(move || {

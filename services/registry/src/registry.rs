@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use judicial_domain::validation::{self, JurisdictionLookup, Violations};
-use judicial_domain::{CalendarDate, Instrument, Jurisdiction};
+use judicial_domain::{CalendarDate, Instrument, InstrumentField, Jurisdiction};
 use judicial_store::{ChangeRecord, Commit, Store, StoreOptions, Write};
 
 use crate::config::Config;
@@ -34,22 +34,6 @@ pub struct ImportOutcome {
     pub unchanged: usize,
 }
 
-/// Fields of an instrument an update mask may name.
-pub const UPDATABLE_FIELDS: &[&str] = &[
-    "kind",
-    "treaty_type",
-    "title",
-    "title_en",
-    "short_name",
-    "parties",
-    "coverage",
-    "offence_scope",
-    "sources",
-    "notes",
-    "requirements",
-    "party_list",
-];
-
 /// The registry: a store plus the rules for writing it.
 #[derive(Debug)]
 pub struct Registry {
@@ -68,6 +52,7 @@ impl Registry {
             &config.data_dir,
             StoreOptions {
                 retain_revisions: config.retain_revisions,
+                clock: config.clock.clone(),
             },
         )?;
         if store.revision() == 0 {
@@ -119,7 +104,7 @@ impl Registry {
 
     /// Today in the configured offset.
     pub fn today(&self) -> CalendarDate {
-        judicial_server::config::today(self.utc_offset)
+        self.store.clock().today(self.utc_offset)
     }
 
     /// Flushes and closes the store.
@@ -243,22 +228,24 @@ impl Registry {
         reason: &str,
     ) -> Result<Instrument, RegistryError> {
         let fields = match mask {
-            None => UPDATABLE_FIELDS.iter().map(|s| s.to_string()).collect(),
+            None => InstrumentField::ALL.to_vec(),
             Some(paths) => {
                 let mut v = Violations::default();
+                let mut fields = Vec::with_capacity(paths.len());
                 for (i, p) in paths.iter().enumerate() {
-                    if !UPDATABLE_FIELDS.contains(&p.as_str()) {
-                        v.add(
+                    match InstrumentField::parse(p) {
+                        Some(field) => fields.push(field),
+                        None => v.add(
                             format!("update_mask.paths[{i}]"),
                             format!(
                                 "{p:?} is not an updatable field (one of {})",
-                                UPDATABLE_FIELDS.join(", ")
+                                InstrumentField::ALL.map(InstrumentField::as_str).join(", ")
                             ),
-                        );
+                        ),
                     }
                 }
                 v.into_result().map_err(RegistryError::Invalid)?;
-                paths
+                fields
             }
         };
         for attempt in 0..5 {
@@ -272,21 +259,7 @@ impl Registry {
             }
             let mut merged = (*current).clone();
             for field in &fields {
-                match field.as_str() {
-                    "kind" => merged.kind = patch.kind,
-                    "treaty_type" => merged.treaty_type = patch.treaty_type,
-                    "title" => merged.title = patch.title.clone(),
-                    "title_en" => merged.title_en = patch.title_en.clone(),
-                    "short_name" => merged.short_name = patch.short_name.clone(),
-                    "parties" => merged.parties = patch.parties.clone(),
-                    "coverage" => merged.coverage = patch.coverage.clone(),
-                    "offence_scope" => merged.offence_scope = patch.offence_scope.clone(),
-                    "sources" => merged.sources = patch.sources.clone(),
-                    "notes" => merged.notes = patch.notes.clone(),
-                    "requirements" => merged.requirements = patch.requirements.clone(),
-                    "party_list" => merged.party_list = patch.party_list.clone(),
-                    _ => {}
-                }
+                field.copy(&patch, &mut merged);
             }
             self.validate(&merged)?;
             let write = Write::UpdateInstrument {

@@ -5,25 +5,14 @@ use std::io::Write as _;
 
 use judicial_proto::v1 as pb;
 use judicial_registry::config::Seed;
-use judicial_test_support::{RegistryHandle, RouterHandle, create_instrument, wait_serving};
+use judicial_test_support::{
+    RegistryHandle, RouterHandle, create_instrument, fixtures, wait_serving,
+};
 
 fn instrument(id: &str) -> pb::Instrument {
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::MultilateralConvention as i32,
-        title: id.into(),
-        parties: vec![pb::Party {
-            jurisdiction: "FR".into(),
-            ..Default::default()
-        }],
-        coverage: vec![pb::Coverage {
-            matter: 1,
-            assistance: 1,
-            ..Default::default()
-        }],
-        sources: vec!["backup test".into()],
-        ..Default::default()
-    }
+    fixtures::convention(id, &["FR"])
+        .source("backup test")
+        .build()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,7 @@ use std::process::Command;
 use judicial_proto::v1 as pb;
 use judicial_registry::config::Seed;
 use judicial_server::status::{STORAGE_FULL, reason, writes_health_name};
-use judicial_test_support::{RegistryHandle, wait_serving};
+use judicial_test_support::{RegistryHandle, fixtures, wait_serving};
 use tonic::Code;
 use tonic_health::pb::health_client::HealthClient;
 
@@ -53,22 +53,10 @@ fn fill(dir: &Path) -> PathBuf {
 }
 
 fn instrument(id: &str) -> pb::Instrument {
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::MultilateralConvention as i32,
-        title: format!("{id} {}", "x".repeat(900)),
-        parties: vec![pb::Party {
-            jurisdiction: "CN".into(),
-            ..Default::default()
-        }],
-        coverage: vec![pb::Coverage {
-            matter: 1,
-            assistance: 1,
-            ..Default::default()
-        }],
-        sources: vec!["disk full test".into()],
-        ..Default::default()
-    }
+    fixtures::convention(id, &["CN"])
+        .title(format!("{id} {}", "x".repeat(900)))
+        .source("disk full test")
+        .build()
 }
 
 async fn create(

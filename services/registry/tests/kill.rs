@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use judicial_proto::v1 as pb;
 use judicial_proto::v1::registry_service_client::RegistryServiceClient;
+use judicial_test_support::fixtures;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -57,22 +58,9 @@ fn spawn_registry(dir: &Path) -> (Child, String) {
 }
 
 fn instrument(id: &str) -> pb::Instrument {
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::MultilateralConvention as i32,
-        title: id.into(),
-        parties: vec![pb::Party {
-            jurisdiction: "CN".into(),
-            ..Default::default()
-        }],
-        coverage: vec![pb::Coverage {
-            matter: 1,
-            assistance: 1,
-            ..Default::default()
-        }],
-        sources: vec!["kill test".into()],
-        ..Default::default()
-    }
+    fixtures::convention(id, &["CN"])
+        .source("kill test")
+        .build()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

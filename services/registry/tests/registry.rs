@@ -5,39 +5,16 @@ use judicial_proto::v1::registry_service_client::RegistryServiceClient;
 use judicial_registry::config::Seed;
 use judicial_server::status::{reason, violated_fields};
 use judicial_test_support::RegistryHandle;
+use judicial_test_support::fixtures::{self, date};
 use tokio_stream::StreamExt;
 use tonic::Code;
 use tonic::transport::Channel;
 
-fn date(y: i32, m: i32, d: i32) -> Option<pb::Date> {
-    Some(pb::Date {
-        year: y,
-        month: m,
-        day: d,
-    })
-}
-
 fn treaty(id: &str, counterpart: &str, eif: Option<pb::Date>) -> pb::Instrument {
-    let party = |code: &str| pb::Party {
-        jurisdiction: code.into(),
-        signed: date(1987, 5, 4),
-        entry_into_force: eif,
-        ..Default::default()
-    };
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::BilateralTreaty as i32,
-        treaty_type: pb::TreatyType::CivilCommercial as i32,
-        title: format!("treaty {id}"),
-        parties: vec![party("CN"), party(counterpart)],
-        coverage: vec![pb::Coverage {
-            matter: pb::Matter::CivilCommercial as i32,
-            assistance: pb::Assistance::ServiceOfDocuments as i32,
-            ..Default::default()
-        }],
-        sources: vec!["test".into()],
-        ..Default::default()
-    }
+    fixtures::treaty(id, counterpart)
+        .signed(date(1987, 5, 4))
+        .in_force_from(eif)
+        .build()
 }
 
 async fn create(

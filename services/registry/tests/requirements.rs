@@ -6,6 +6,7 @@ use judicial_proto::v1 as pb;
 use judicial_registry::config::Seed;
 use judicial_server::status::violated_fields;
 use judicial_test_support::RegistryHandle;
+use judicial_test_support::fixtures::date;
 use tonic::Code;
 
 fn statute(requirements: Vec<pb::Requirement>) -> pb::Instrument {
@@ -38,10 +39,6 @@ fn good() -> pb::Requirement {
         sources: vec!["test".into()],
         ..Default::default()
     }
-}
-
-fn date(year: i32, month: i32, day: i32) -> Option<pb::Date> {
-    Some(pb::Date { year, month, day })
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! same view the answer came from.
 
 use judicial_domain::checklist::{ChecklistItem, checklist};
-use judicial_domain::routing::{Channel, RouteQuery};
+use judicial_domain::routing::{Catalog, Channel, RouteQuery};
 use judicial_domain::{Instrument, InstrumentKind};
 use judicial_proto::convert;
 use judicial_proto::v1 as pb;
@@ -22,11 +22,11 @@ pub fn checklists(
         explain: false,
         ..query.clone()
     };
-    let around = view.candidates(&query.counterpart);
+    // The statutes of either side; conventions are never statutes.
     let laws: Vec<&Instrument> = view
-        .candidates(home)
+        .naming(home)
         .into_iter()
-        .chain(around.iter().copied())
+        .chain(view.naming(&query.counterpart))
         .filter(|i| i.kind == InstrumentKind::DomesticLaw)
         .collect();
     channels
@@ -35,7 +35,7 @@ pub fn checklists(
             let instrument = channel
                 .instrument_id
                 .as_deref()
-                .and_then(|id| around.iter().copied().find(|i| i.id == id));
+                .and_then(|id| view.instrument(id));
             checklist(home, &q, channel, instrument, &laws)
                 .iter()
                 .map(item_to_proto)

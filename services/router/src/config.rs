@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
+use judicial_server::Clock;
 use judicial_server::config::{CommonArgs, HomeArgs, parse_duration};
 
 /// judicial-router: answers "through which channel do we cooperate with
@@ -50,6 +51,11 @@ pub struct Config {
 
     #[command(flatten)]
     pub common: CommonArgs,
+
+    /// The clock that decides what "today" is for a query without a date;
+    /// tests and embedders may set a manual one. Not a flag.
+    #[arg(skip)]
+    pub clock: Clock,
 }
 
 impl Config {

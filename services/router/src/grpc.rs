@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use judicial_domain::routing::{Direction, RouteQuery};
 use judicial_domain::validation::Violations;
-use judicial_domain::{Assistance, ChannelKind, Matter};
+use judicial_domain::{Assistance, Channel, ChannelKind, Matter};
 use judicial_proto::convert;
 use judicial_proto::v1 as pb;
 use judicial_server::admission::ReadSlot;
@@ -28,7 +28,7 @@ use tonic::server::{NamedService, UnaryService};
 use tonic::{Request, Response, Status};
 
 use crate::answer::{self, Detail, MAX_PAGE, Reply, Shape};
-use crate::router::Router;
+use crate::router::{Coverage, CoverageEntry, Router};
 
 /// Most queries in one BatchRoute.
 pub const MAX_BATCH: usize = 1000;
@@ -209,20 +209,19 @@ impl RouterGrpc {
         request: Request<pb::BatchRouteRequest>,
     ) -> Result<Vec<Reply>, Status> {
         let budget = self.wait_budget(request.metadata());
-        let req = request.into_inner();
+        let pb::BatchRouteRequest { requests } = request.into_inner();
         let mut v = Violations::default();
-        if req.requests.len() > MAX_BATCH {
+        if requests.len() > MAX_BATCH {
             v.add(
                 "requests",
                 format!(
                     "at most {MAX_BATCH} queries per batch, not {}",
-                    req.requests.len()
+                    requests.len()
                 ),
             );
             return Err(invalid_argument(&v));
         }
-        let queries: Vec<(RouteQuery, Shape)> = req
-            .requests
+        let queries: Vec<(RouteQuery, Shape)> = requests
             .iter()
             .enumerate()
             .map(|(i, r)| self.query(r, &format!("requests[{i}]."), &mut v))
@@ -230,12 +229,7 @@ impl RouterGrpc {
         if !v.is_empty() {
             return Err(invalid_argument(&v));
         }
-        let min = req
-            .requests
-            .iter()
-            .map(|r| r.min_revision)
-            .max()
-            .unwrap_or(0);
+        let min = requests.iter().map(|r| r.min_revision).max().unwrap_or(0);
         Ok(self.router.batch_route(queries, min, budget).await?)
     }
 
@@ -244,18 +238,21 @@ impl RouterGrpc {
         &self,
         request: Request<pb::GetCoverageRequest>,
     ) -> Result<pb::GetCoverageResponse, Status> {
-        let req = request.into_inner();
+        let pb::GetCoverageRequest {
+            matter,
+            assistance,
+            on_date,
+        } = request.into_inner();
         let mut v = Violations::default();
-        let matter = convert::matter_from_proto(req.matter);
+        let matter = convert::matter_from_proto(matter);
         if matter.is_none() {
             v.add("matter", "matter must be CIVIL_COMMERCIAL or CRIMINAL");
         }
-        let assistance = convert::assistance_from_proto(req.assistance);
+        let assistance = convert::assistance_from_proto(assistance);
         if assistance.is_none() {
             v.add("assistance", "assistance must be set");
         }
-        let on = req
-            .on_date
+        let on = on_date
             .as_ref()
             .and_then(|d| convert::calendar_from_proto(d, "on_date", &mut v));
         let (Some(matter), Some(assistance)) = (matter, assistance) else {
@@ -265,33 +262,52 @@ impl RouterGrpc {
             return Err(invalid_argument(&v));
         }
         let on = on.unwrap_or_else(|| self.router.today());
-        let coverage = self.router.coverage(matter, assistance, on).await?;
-        let entries = coverage
-            .entries
-            .into_iter()
-            .map(|e| pb::CoverageEntry {
-                jurisdiction: e.jurisdiction,
-                primary_kind: convert::channel_kind_to_proto(e.channel.kind) as i32,
-                instrument: e
-                    .channel
-                    .instrument_id
-                    .as_ref()
-                    .map(|id| format!("instruments/{id}"))
-                    .unwrap_or_default(),
-                title: if e.channel.kind == ChannelKind::Reciprocity {
-                    String::new()
-                } else {
-                    e.channel.title
-                },
-                uncertain: e.channel.uncertain.is_some(),
-            })
-            .collect();
+        let Coverage {
+            entries,
+            revision,
+            stale,
+        } = self.router.coverage(matter, assistance, on).await?;
+        let entries = entries.into_iter().map(coverage_entry_to_proto).collect();
         Ok(pb::GetCoverageResponse {
             entries,
-            revision: coverage.revision,
-            stale: coverage.stale,
+            revision,
+            stale,
             on_date: Some(convert::calendar_to_proto(on)),
         })
+    }
+}
+
+/// Converts a jurisdiction's primary channel to its coverage summary: the
+/// kind, instrument, title and whether it is uncertain, not the details.
+fn coverage_entry_to_proto(e: CoverageEntry) -> pb::CoverageEntry {
+    let CoverageEntry {
+        jurisdiction,
+        channel:
+            Channel {
+                kind,
+                instrument_id,
+                title,
+                articles: _,
+                home_authority: _,
+                foreign_authority: _,
+                transmission: _,
+                conditions: _,
+                explanation: _,
+                uncertain,
+            },
+    } = e;
+    pb::CoverageEntry {
+        jurisdiction,
+        primary_kind: convert::channel_kind_to_proto(kind) as i32,
+        instrument: instrument_id
+            .map(|id| format!("instruments/{id}"))
+            .unwrap_or_default(),
+        title: if kind == ChannelKind::Reciprocity {
+            String::new()
+        } else {
+            title
+        },
+        uncertain: uncertain.is_some(),
     }
 }
 

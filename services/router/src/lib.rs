@@ -39,6 +39,7 @@ pub async fn add_routes(
         &config.home.home,
         config.home.utc_offset,
         config.answer_cache_bytes,
+        config.clock.clone(),
     );
     let on_synced = judicial_server::stack::serving_after_sync::<grpc::RouterServer>(health).await;
     router.follow(registry, shutdown, on_synced);

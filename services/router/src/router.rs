@@ -10,7 +10,7 @@ use judicial_client::{FollowEvent, Follower, FollowerOptions};
 use judicial_domain::routing::{self, Channel, DateBoundaries, RouteQuery};
 use judicial_domain::validation::JurisdictionLookup;
 use judicial_domain::{Assistance, CalendarDate, Matter};
-use judicial_server::Shutdown;
+use judicial_server::{Clock, Shutdown};
 use tokio::sync::watch;
 use tonic::transport::Channel as GrpcChannel;
 
@@ -43,6 +43,7 @@ pub struct Coverage {
 pub struct Router {
     home: String,
     utc_offset: i32,
+    clock: Clock,
     view: ArcSwap<View>,
     applied: watch::Sender<u64>,
     synced: AtomicBool,
@@ -66,11 +67,13 @@ impl std::fmt::Debug for Router {
 
 impl Router {
     /// A router for `home` with an empty view, keeping about
-    /// `cache_bytes` of encoded answers (0: none).
-    pub fn new(home: &str, utc_offset: i32, cache_bytes: usize) -> Arc<Router> {
+    /// `cache_bytes` of encoded answers (0: none); `clock` decides what
+    /// "today" is.
+    pub fn new(home: &str, utc_offset: i32, cache_bytes: usize, clock: Clock) -> Arc<Router> {
         Arc::new(Router {
             home: home.to_owned(),
             utc_offset,
+            clock,
             view: ArcSwap::from_pointee(View::default()),
             applied: watch::channel(0).0,
             synced: AtomicBool::new(false),
@@ -197,7 +200,7 @@ impl Router {
 
     /// Today in the configured offset.
     pub fn today(&self) -> CalendarDate {
-        judicial_server::config::today(self.utc_offset)
+        self.clock.today(self.utc_offset)
     }
 
     /// Bytes of encoded answers the cache holds.
@@ -293,10 +296,7 @@ impl Router {
             // Unknown counterparts and the home state fail at once (and
             // must not fill the cache).
             Some(_) if cached && !shape.checklist && query.counterpart != self.home => {
-                let boundaries = || {
-                    let candidates = view.candidates(&query.counterpart);
-                    DateBoundaries::of(&self.home, &query.counterpart, view, &candidates)
-                };
+                let boundaries = || DateBoundaries::of(&self.home, &query.counterpart, view);
                 self.answers
                     .answer(view.generation, &query, shape, boundaries, compute)?
                     .0
@@ -314,8 +314,7 @@ impl Router {
     }
 
     fn compute(&self, view: &View, q: &RouteQuery, shape: Shape) -> Result<Encoded, RouterError> {
-        let candidates = view.candidates(&q.counterpart);
-        let answer = routing::route(&self.home, view, &candidates, q)?;
+        let answer = routing::route(&self.home, view, q)?;
         Ok(Encoded::of(answer, shape, view, &self.home, q))
     }
 
@@ -333,8 +332,7 @@ impl Router {
             .filter(|code| *code != self.home)
             .filter_map(|code| {
                 let q = RouteQuery::new(code.clone(), matter, assistance, on);
-                let candidates = view.candidates(&code);
-                routing::primary(&self.home, view.as_ref(), &candidates, &q)
+                routing::primary(&self.home, view.as_ref(), &q)
                     .ok()
                     .map(|channel| CoverageEntry {
                         jurisdiction: code,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use imbl::HashMap;
 use judicial_client::Change;
+use judicial_domain::routing::Catalog;
 use judicial_domain::validation::JurisdictionLookup;
 use judicial_domain::{Instrument, InstrumentKind, Jurisdiction};
 
@@ -31,6 +32,21 @@ pub struct View {
 impl JurisdictionLookup for View {
     fn jurisdiction(&self, code: &str) -> Option<&Jurisdiction> {
         self.jurisdictions.get(code).map(|j| j.as_ref())
+    }
+}
+
+/// The rules choose their candidates from the index: a party's bucket and
+/// the conventions.
+impl Catalog for View {
+    fn naming(&self, code: &str) -> Vec<&Instrument> {
+        self.by_party
+            .get(code)
+            .map(|b| b.iter().map(|i| i.as_ref()).collect())
+            .unwrap_or_default()
+    }
+
+    fn conventions(&self) -> Vec<&Instrument> {
+        self.conventions.iter().map(|i| i.as_ref()).collect()
     }
 }
 
@@ -159,16 +175,9 @@ impl View {
         next
     }
 
-    /// The instruments a query about `counterpart` must consider: those
-    /// naming it, and every convention.
-    pub fn candidates(&self, counterpart: &str) -> Vec<&Instrument> {
-        let mut out: Vec<&Instrument> = self
-            .by_party
-            .get(counterpart)
-            .map(|b| b.iter().map(|i| i.as_ref()).collect())
-            .unwrap_or_default();
-        out.extend(self.conventions.iter().map(|i| i.as_ref()));
-        out
+    /// One instrument, if the view has it.
+    pub fn instrument(&self, id: &str) -> Option<&Instrument> {
+        self.instruments.get(id).map(|i| i.as_ref())
     }
 
     /// The kind of an instrument, if the view has it.

@@ -14,6 +14,7 @@ use judicial_domain::{
 use judicial_proto::v1 as pb;
 use judicial_router::Router;
 use judicial_router::answer::{Detail, Reply, Shape};
+use judicial_server::Clock;
 use proptest::prelude::*;
 use prost::Message;
 
@@ -25,7 +26,7 @@ const FULL: Shape = Shape {
 };
 
 fn synced_router(instruments: Vec<Instrument>) -> Arc<Router> {
-    let router = Router::new("CN", 8 * 3600, 1 << 20);
+    let router = Router::new("CN", 8 * 3600, 1 << 20, Clock::System);
     router.handle(FollowEvent::Reset {
         revision: 1,
         jurisdictions: judicial_dataset::bundled().all_jurisdictions(),

@@ -4,16 +4,9 @@
 use judicial_proto::v1 as pb;
 use judicial_proto::v1::router_service_client::RouterServiceClient;
 use judicial_registry::config::Seed;
+use judicial_test_support::fixtures::date;
 use judicial_test_support::{RegistryHandle, RouterHandle};
 use tonic::transport::Channel;
-
-fn date(y: i32, m: i32, d: i32) -> Option<pb::Date> {
-    Some(pb::Date {
-        year: y,
-        month: m,
-        day: d,
-    })
-}
 
 async fn route(
     router: &mut RouterServiceClient<Channel>,

@@ -7,17 +7,10 @@ use judicial_proto::v1::router_service_client::RouterServiceClient;
 use judicial_registry::config::Seed;
 use judicial_server::status::{reason, violated_fields};
 use judicial_test_support::create_instrument as create;
+use judicial_test_support::fixtures::{self, date};
 use judicial_test_support::{RegistryHandle, RouterHandle};
 use tonic::Code;
 use tonic::transport::Channel;
-
-fn date(y: i32, m: i32, d: i32) -> Option<pb::Date> {
-    Some(pb::Date {
-        year: y,
-        month: m,
-        day: d,
-    })
-}
 
 fn party(
     code: &str,
@@ -25,13 +18,11 @@ fn party(
     eif: Option<pb::Date>,
     end: Option<pb::Date>,
 ) -> pb::Party {
-    pb::Party {
-        jurisdiction: code.into(),
-        signed,
-        entry_into_force: eif,
-        termination_effective: end,
-        ..Default::default()
-    }
+    fixtures::party(code)
+        .signed(signed)
+        .in_force_from(eif)
+        .terminated(end)
+        .build()
 }
 
 fn coverage(matter: pb::Matter, assistance: pb::Assistance) -> pb::Coverage {
@@ -51,19 +42,13 @@ fn treaty(
     eif: Option<pb::Date>,
     end: Option<pb::Date>,
 ) -> pb::Instrument {
-    pb::Instrument {
-        id: id.into(),
-        kind: pb::InstrumentKind::BilateralTreaty as i32,
-        treaty_type: t as i32,
-        title: format!("treaty {id}"),
-        parties: vec![
-            party("CN", date(1987, 1, 1), eif, end),
-            party(counterpart, date(1987, 1, 1), eif, end),
-        ],
-        coverage: cov,
-        sources: vec!["test".into()],
-        ..Default::default()
-    }
+    fixtures::treaty(id, counterpart)
+        .treaty_type(t)
+        .coverage(cov)
+        .signed(date(1987, 1, 1))
+        .in_force_from(eif)
+        .terminated(end)
+        .build()
 }
 
 fn query(
@@ -455,14 +440,7 @@ async fn registry_outage_serves_stale_then_catches_up() {
     );
 
     // The registry returns on the same address, with a write the router has not seen.
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .expect("rebind the registry's port");
-    let registry = RegistryHandle::start_on(
-        listener,
-        judicial_registry::Config::for_data_dir(dir.path(), Seed::None),
-    )
-    .await;
+    let registry = RegistryHandle::restart_at(addr, dir.path()).await;
     let mut reg = registry.client();
     let rev = create(
         &mut reg,
@@ -505,5 +483,81 @@ async fn registry_outage_serves_stale_then_catches_up() {
     }
     fresh.stop().await.unwrap();
     router.stop().await.unwrap();
+    registry.stop().await.unwrap();
+}
+
+/// A region of another state: the rules consider its parent's treaties
+/// themselves. Extended to the region, the parent's treaty is the channel;
+/// not extended, it is reported as not reaching the region.
+#[tokio::test]
+async fn a_foreign_region_is_reached_through_its_parents_treaties() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = RegistryHandle::start(dir.path(), Seed::None).await;
+    let router = RouterHandle::start(&registry.url()).await;
+    let (mut reg, mut rt) = (registry.client(), router.client());
+    for (code, parent) in [("XF", "FR"), ("XD", "DE")] {
+        reg.create_jurisdiction(pb::CreateJurisdictionRequest {
+            jurisdiction: Some(pb::Jurisdiction {
+                code: code.into(),
+                display_name: format!("a region of {parent}"),
+                kind: pb::JurisdictionKind::Region as i32,
+                parent: parent.into(),
+                ..Default::default()
+            }),
+            reason: "test".into(),
+        })
+        .await
+        .expect("create the region");
+    }
+    let mut extended = treaty(
+        "cn-fr-civil-1987",
+        "FR",
+        pb::TreatyType::CivilCommercial,
+        vec![coverage(CIVIL, SERVICE)],
+        date(1988, 2, 8),
+        None,
+    );
+    extended.parties[1].extended_to = vec!["XF".into()];
+    create(&mut reg, extended).await;
+    let not_extended = treaty(
+        "cn-de-civil-2000",
+        "DE",
+        pb::TreatyType::CivilCommercial,
+        vec![coverage(CIVIL, SERVICE)],
+        date(2001, 1, 1),
+        None,
+    );
+    let rev = create(&mut reg, not_extended).await;
+
+    let r = route(&mut rt, query("XF", CIVIL, SERVICE, date(2020, 1, 1), rev)).await;
+    assert_eq!(
+        kinds(&r),
+        vec![
+            (TREATY, "instruments/cn-fr-civil-1987".into()),
+            (RECIPROCITY, String::new())
+        ],
+        "the parent's treaty, extended to the region, is its channel"
+    );
+
+    let r = route(&mut rt, query("XD", CIVIL, SERVICE, date(2020, 1, 1), rev)).await;
+    assert_eq!(kinds(&r), vec![(RECIPROCITY, String::new())]);
+    let reported: Vec<(&str, i32)> = r
+        .not_applicable
+        .iter()
+        .map(|n| (n.instrument.as_str(), n.code))
+        .collect();
+    assert_eq!(
+        reported,
+        [(
+            "instruments/cn-de-civil-2000",
+            pb::NotApplicableReason::RegionNotCovered as i32
+        )],
+        "the parent's treaty is reported as not reaching the region"
+    );
+    assert!(
+        r.not_applicable[0].reason.contains("has not extended"),
+        "{}",
+        r.not_applicable[0].reason
+    );
     registry.stop().await.unwrap();
 }

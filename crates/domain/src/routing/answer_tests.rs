@@ -235,8 +235,7 @@ fn reciprocity_carries_china_s_conditions() {
 
     let mla = primary(
         "CN",
-        &world(),
-        &[],
+        &Listed::new(&world(), &[]),
         &query("BR", Criminal, TakingOfEvidence, "2024-06-01"),
     )
     .unwrap();
@@ -253,8 +252,7 @@ fn reciprocity_carries_china_s_conditions() {
 
     let civil = primary(
         "CN",
-        &world(),
-        &[],
+        &Listed::new(&world(), &[]),
         &query("BR", CivilCommercial, ServiceOfDocuments, "2024-01-01"),
     )
     .unwrap();
@@ -275,7 +273,7 @@ fn reciprocity_carries_china_s_conditions() {
 fn another_home_state_gets_general_terms() {
     let mut q = query("BR", Criminal, Extradition, "2024-01-01");
     q.explain = true;
-    let c = primary("FR", &world(), &[], &q).unwrap();
+    let c = primary("FR", &Listed::new(&world(), &[]), &q).unwrap();
     assert!(
         c.conditions
             .iter()
@@ -342,7 +340,7 @@ fn an_unknown_offence_is_an_error_listing_the_known_ones() {
     let jurisdictions = world();
     let instruments = all();
     let refs: Vec<&Instrument> = instruments.iter().collect();
-    let err = route("CN", &jurisdictions, &refs, &q).unwrap_err();
+    let err = route("CN", &Listed::new(&jurisdictions, &refs), &q).unwrap_err();
     match err {
         RouteError::UnknownOffence(word, known) => {
             assert_eq!(word, "jaywalking");

@@ -321,7 +321,7 @@ pub(super) fn all() -> Vec<Instrument> {
 
 pub(super) fn ask_with(instruments: &[Instrument], query: &RouteQuery) -> RouteAnswer {
     let refs: Vec<&Instrument> = instruments.iter().collect();
-    route("CN", &world(), &refs, query).expect("route")
+    route("CN", &Listed::new(&world(), &refs), query).expect("route")
 }
 
 pub(super) fn query(c: &str, m: Matter, a: Assistance, on: &str) -> RouteQuery {

@@ -16,7 +16,8 @@ use crate::date::{CalendarDate, PartialDate};
 use crate::instrument::{
     Acceptance, Coverage, Extension, Instrument, Party, PartyList, Reservation,
 };
-use crate::validation::JurisdictionLookup;
+
+use super::{Catalog, Place};
 
 /// The sorted dates on which the answers about one counterpart can change:
 /// the first days of the intervals of constant answers.
@@ -44,20 +45,16 @@ impl DateInterval {
 }
 
 impl DateBoundaries {
-    /// The boundaries for queries about `counterpart` from `home` whose
-    /// candidates are `candidates` (the same slice given to
-    /// [`route`](super::route)). Only the parties the rules can read for
-    /// the pair count: the home state, the counterpart, and the
-    /// counterpart's parent when it is a region.
-    pub fn of(
-        home: &str,
-        counterpart: &str,
-        jurisdictions: &dyn JurisdictionLookup,
-        candidates: &[&Instrument],
-    ) -> DateBoundaries {
-        let parent = jurisdictions
-            .jurisdiction(counterpart)
-            .and_then(|j| j.parent.as_deref());
+    /// The boundaries for queries about `counterpart` from `home`, over the
+    /// instruments [`route`](super::route) chooses from `catalog` for it.
+    /// Only the parties the rules can read for the pair count: the home
+    /// state, the counterpart, and the counterpart's parent when it is a
+    /// region.
+    pub fn of(home: &str, counterpart: &str, catalog: &dyn Catalog) -> DateBoundaries {
+        let found = catalog.jurisdiction(counterpart);
+        let parent = found.and_then(|j| j.parent.as_deref());
+        let place = found.map_or(Place::State, |j| Place::of(home, j));
+        let candidates = super::catalog::candidates(home, counterpart, place, catalog);
         let relevant = |code: &str| code == home || code == counterpart || Some(code) == parent;
         // The home state's statutes change the reciprocity channel's text on
         // their own dates, whatever the instruments say.
@@ -241,6 +238,7 @@ pub fn party_dates(party: &Party, each: &mut dyn FnMut(PartialDate)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routing::Listed;
     use crate::routing::fixtures::world;
     use crate::vocabulary::InstrumentKind;
 
@@ -265,7 +263,7 @@ mod tests {
                 ..Party::new("DE")
             },
         ];
-        let b = DateBoundaries::of("CN", "FR", &world(), &[&inst]);
+        let b = DateBoundaries::of("CN", "FR", &Listed::new(&world(), &[&inst]));
         // China's statutes change the fallback on their own dates.
         let mut want = super::super::reciprocity::DOMESTIC_LAW_DATES.to_vec();
         want.extend([day("2005-02-01"), day("2005-02-28"), day("2010-01-01")]);

@@ -143,7 +143,7 @@ fn route_query() -> impl Strategy<Value = RouteQuery> {
 
 fn answer(instruments: &[Instrument], q: &RouteQuery) -> RouteAnswer {
     let refs: Vec<&Instrument> = instruments.iter().collect();
-    route("CN", &world(), &refs, q).expect("known counterpart")
+    route("CN", &Listed::new(&world(), &refs), q).expect("known counterpart")
 }
 
 /// A China–France treaty whose two parties have their own random dates.
@@ -304,7 +304,7 @@ proptest! {
         offset in 0i64..20_000,
     ) {
         let refs: Vec<&Instrument> = world.iter().collect();
-        let boundaries = DateBoundaries::of("CN", &q.counterpart, &super::fixtures::world(), &refs);
+        let boundaries = DateBoundaries::of("CN", &q.counterpart, &Listed::new(&super::fixtures::world(), &refs));
         let interval = boundaries.interval(q.on);
         prop_assert!(interval.contains(q.on));
         // Another day of the same interval, near its start or its end.

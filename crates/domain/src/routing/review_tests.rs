@@ -270,7 +270,7 @@ fn reciprocity_is_confined_when_a_certain_instrument_applies() {
 fn civil_diplomatic_requests_go_to_the_mfa_consular_department_with_direction_dependent_translation()
  {
     let q = query("BR", CivilCommercial, ServiceOfDocuments, "2024-06-01");
-    let both = primary("CN", &world(), &[], &q).unwrap();
+    let both = primary("CN", &Listed::new(&world(), &[]), &q).unwrap();
     assert_eq!(
         both.home_authority,
         "Ministry of Foreign Affairs (Department of Consular Affairs), with the higher people's courts (1986 Notice)"
@@ -280,11 +280,21 @@ fn civil_diplomatic_requests_go_to_the_mfa_consular_department_with_direction_de
         "CPL Arts 293-296 (2023 text; Arts 283-286 in the 2021 text); 1986 Notice Wai Fa [1986] No. 47"
     );
     assert!(!everything(&both).contains("Ministry of Justice"));
-    let incoming = primary("CN", &world(), &[], &with(q.clone(), Direction::Incoming)).unwrap();
+    let incoming = primary(
+        "CN",
+        &Listed::new(&world(), &[]),
+        &with(q.clone(), Direction::Incoming),
+    )
+    .unwrap();
     assert!(has(&incoming, "Chinese translation (CPL Art. 295(1)"));
     assert!(!has(&incoming, "requested state's language"));
     assert!(has(&incoming, "CPL Art. 294(2)-(3)"));
-    let outgoing = primary("CN", &world(), &[], &with(q, Direction::Outgoing)).unwrap();
+    let outgoing = primary(
+        "CN",
+        &Listed::new(&world(), &[]),
+        &with(q, Direction::Outgoing),
+    )
+    .unwrap();
     assert!(has(&outgoing, "requested state's language"));
     assert!(has(&outgoing, "CPL Art. 295(2)"));
     assert!(!has(&outgoing, "Chinese translation"));
@@ -294,7 +304,7 @@ fn civil_diplomatic_requests_go_to_the_mfa_consular_department_with_direction_de
 #[test]
 fn extradition_cites_art_15_for_reciprocity_and_splits_the_directions() {
     let q = query("BR", Criminal, Extradition, "2024-06-01");
-    let both = primary("CN", &world(), &[], &q).unwrap();
+    let both = primary("CN", &Listed::new(&world(), &[]), &q).unwrap();
     assert!(!has(&both, "reciprocity (Extradition Law Art. 3)"));
     for part in [
         "Extradition Law Art. 15",
@@ -311,10 +321,20 @@ fn extradition_cites_art_15_for_reciprocity_and_splits_the_directions() {
         both.home_authority
             .contains("Ministry of Public Security (Art. 30)")
     );
-    let incoming = primary("CN", &world(), &[], &with(q.clone(), Direction::Incoming)).unwrap();
+    let incoming = primary(
+        "CN",
+        &Listed::new(&world(), &[]),
+        &with(q.clone(), Direction::Incoming),
+    )
+    .unwrap();
     assert!(has(&incoming, "Art. 8(1)"));
     assert!(!has(&incoming, "Art. 47"));
-    let outgoing = primary("CN", &world(), &[], &with(q, Direction::Outgoing)).unwrap();
+    let outgoing = primary(
+        "CN",
+        &Listed::new(&world(), &[]),
+        &with(q, Direction::Outgoing),
+    )
+    .unwrap();
     assert!(has(&outgoing, "Art. 50"));
     assert!(!has(&outgoing, "Art. 8(1)"));
     assert!(
@@ -362,7 +382,7 @@ fn own_regions_without_an_arrangement_say_none_is_recorded() {
 #[test]
 fn criminal_mla_names_the_mfa_the_liaison_and_the_competent_authorities() {
     let q = query("BR", Criminal, TakingOfEvidence, "2024-06-01");
-    let both = primary("CN", &world(), &[], &q).unwrap();
+    let both = primary("CN", &Listed::new(&world(), &[]), &q).unwrap();
     assert!(
         both.home_authority
             .starts_with("Ministry of Foreign Affairs (diplomatic channels, ICJA Art. 5(3))"),
@@ -381,7 +401,12 @@ fn criminal_mla_names_the_mfa_the_liaison_and_the_competent_authorities() {
     ] {
         assert!(has(&both, part), "{part}: {:?}", both.conditions);
     }
-    let incoming = primary("CN", &world(), &[], &with(q, Direction::Incoming)).unwrap();
+    let incoming = primary(
+        "CN",
+        &Listed::new(&world(), &[]),
+        &with(q, Direction::Incoming),
+    )
+    .unwrap();
     assert!(
         !has(&incoming, "ICJA Art. 11"),
         "Art. 11 concerns outgoing requests"
@@ -411,8 +436,7 @@ fn conventions_never_govern_cooperation_with_own_regions_extended_or_not() {
 fn transfers_cite_icja_arts_55_56_and_the_moj_under_art_6() {
     let c = primary(
         "CN",
-        &world(),
-        &[],
+        &Listed::new(&world(), &[]),
         &query("BR", Criminal, TransferOfSentencedPersons, "2024-06-01"),
     )
     .unwrap();
@@ -452,7 +476,7 @@ fn domestic_law_is_cited_as_in_force_on_the_date() {
             "Extradition Law Art",
         ),
     ] {
-        let c = primary("CN", &world(), &[], &q).unwrap();
+        let c = primary("CN", &Listed::new(&world(), &[]), &q).unwrap();
         let text = everything(&c);
         assert!(!text.contains(absent), "{} {}: {text}", q.assistance, q.on);
         assert!(!text.contains("International Criminal Judicial Assistance"));
@@ -472,8 +496,7 @@ fn domestic_law_is_cited_as_in_force_on_the_date() {
     for (on, cited) in cases {
         let c = primary(
             "CN",
-            &world(),
-            &[],
+            &Listed::new(&world(), &[]),
             &query("BR", CivilCommercial, TakingOfEvidence, on),
         )
         .unwrap();
@@ -481,8 +504,7 @@ fn domestic_law_is_cited_as_in_force_on_the_date() {
     }
     let early = primary(
         "CN",
-        &world(),
-        &[],
+        &Listed::new(&world(), &[]),
         &query("BR", Criminal, TakingOfEvidence, "2020-06-01"),
     )
     .unwrap();

@@ -430,11 +430,11 @@ fn candidates_outside_the_pair_are_ignored() {
 #[test]
 fn errors_name_the_code() {
     let q = query("XX", Criminal, Extradition, "2024-01-01");
-    let err = route("CN", &world(), &[], &q).unwrap_err();
+    let err = route("CN", &Listed::new(&world(), &[]), &q).unwrap_err();
     assert_eq!(err, RouteError::UnknownCounterpart("XX".into()));
     assert_eq!(err.to_string(), "unknown counterpart jurisdiction XX");
     let q = query("CN", Criminal, Extradition, "2024-01-01");
-    let err = primary("CN", &world(), &[], &q).unwrap_err();
+    let err = primary("CN", &Listed::new(&world(), &[]), &q).unwrap_err();
     assert_eq!(err.to_string(), "counterpart CN is the home state");
 }
 
@@ -498,8 +498,7 @@ fn order_certain_first_then_kind_then_specificity_then_recency() {
     );
     let first = primary(
         "CN",
-        &world(),
-        &ordering_fixtures().iter().collect::<Vec<_>>(),
+        &Listed::new(&world(), &ordering_fixtures().iter().collect::<Vec<_>>()),
         &query("VN", Criminal, TakingOfEvidence, "2023-06-01"),
     )
     .unwrap();
@@ -532,7 +531,7 @@ fn a_foreign_region_is_reached_only_by_extension() {
     service.parties[0].reservations.clear();
     let fr_home = |s: &Instrument| {
         let q = query("HK", CivilCommercial, ServiceOfDocuments, "2024-01-01");
-        route("FR", &world(), &[s], &q).unwrap()
+        route("FR", &Listed::new(&world(), &[s]), &q).unwrap()
     };
     let reached = fr_home(&service);
     assert_eq!(ids(&reached), ["hague-service-1965", "fallback"]);
@@ -555,7 +554,7 @@ fn a_foreign_region_is_reached_only_by_extension() {
 fn an_instrument_passed_twice_counts_once() {
     let t = cn_fr_civil();
     let q = query("FR", CivilCommercial, ServiceOfDocuments, "2024-01-01");
-    let answer = route("CN", &world(), &[&t, &t], &q).unwrap();
+    let answer = route("CN", &Listed::new(&world(), &[&t, &t]), &q).unwrap();
     assert_eq!(ids(&answer), ["cn-fr-civil-1987", "fallback"]);
 }
 

@@ -1,6 +1,13 @@
-//! The clock that decides what "today" is. Entry-into-force and termination
-//! events fire when a date arrives with no write at all, so tests need to
-//! move time: a [`ManualClock`] does that; the system clock is the default.
+//! The one clock of the suite: the time a change is committed (the audit
+//! trail's), what "today" is for the registry, the router and the notifier,
+//! and when an event was derived. Entry-into-force and termination events
+//! fire when a date arrives with no write at all, so tests need to move
+//! time: a [`ManualClock`] does that; the system clock is the default.
+//!
+//! It lives in the store, the lowest crate that needs it (commit times);
+//! `judicial-server` re-exports it for the services. This is the only place
+//! that reads the wall clock: `clippy.toml` disallows `SystemTime::now`
+//! everywhere else.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -26,10 +33,7 @@ impl Clock {
     /// Milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
         match self {
-            Clock::System => SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0),
+            Clock::System => system_now_ms(),
             Clock::Manual(m) => *m.now_ms.borrow(),
         }
     }
@@ -46,6 +50,15 @@ impl Clock {
             Clock::Manual(m) => Ticks::Manual(m.now_ms.subscribe()),
         }
     }
+}
+
+/// The wall clock, in Unix milliseconds (0 before the epoch).
+#[allow(clippy::disallowed_methods)] // The one reading of the wall clock.
+fn system_now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// Wake-ups of a clock: the next local midnight (or a minute) for the system
