@@ -352,27 +352,34 @@ fn applicable_with(
         .filter(|t| !excluded.iter().any(|(_, _, x)| x == t))
         .collect();
     allowed.dedup();
-    let mut exclusions: Vec<String> = Vec::new();
+    let mut exclusions: Vec<(&str, String)> = Vec::new();
     for (p, r, t) in &excluded {
         let line = format!(
             "no {means} by {t} ({} objects{})",
             p.jurisdiction,
             explanation::under(r)
         );
-        if !exclusions.contains(&line) {
-            exclusions.push(line);
+        if !exclusions.iter().any(|(_, l)| *l == line) {
+            exclusions.push((t, line));
         }
     }
     if !coverage.transmissions.is_empty() && allowed.is_empty() {
+        let lines: Vec<&str> = exclusions.iter().map(|(_, l)| l.as_str()).collect();
         return not_applicable(
             inst,
             R::Reservation,
             format!(
                 "every recorded means of transmission is excluded: {}",
-                exclusions.join("; ")
+                lines.join("; ")
             ),
         );
     }
+    // The means the caller intends, if any (review finding 21, below).
+    let wanted: Vec<&str> = ctx
+        .transmission
+        .as_deref()
+        .map(canonical_means)
+        .unwrap_or_default();
     // Means governed by an article under which the requested state's
     // statements are not recorded are not listed as available (finding 5).
     let requested: &[&Party] = match q.direction {
@@ -412,7 +419,13 @@ fn applicable_with(
     } else {
         allowed.join(", ")
     };
-    conditions.extend(exclusions);
+    // An excluded intended means gets its own line below, not this one too.
+    conditions.extend(
+        exclusions
+            .into_iter()
+            .filter(|(t, _)| !wanted.contains(t))
+            .map(|(_, line)| line),
+    );
     for (who, list) in unrecorded {
         conditions.push(format!(
             "{}: subject to {who}'s declarations, not recorded",
@@ -423,16 +436,10 @@ fn applicable_with(
     // why, whether a statement excludes it or the instrument does not provide
     // for it (review finding 21): the request can still go by the means left.
     if let Some(t) = ctx.transmission.as_deref() {
-        let wanted = canonical_means(t);
-        let objections: Vec<String> = statements
+        let mut objections: Vec<String> = excluded
             .iter()
-            .filter(|(_, r)| {
-                r.excluded_transmissions
-                    .iter()
-                    .flat_map(|x| canonical_means(x))
-                    .any(|x| wanted.contains(&x))
-            })
-            .map(|(p, r)| {
+            .filter(|(_, _, x)| wanted.contains(x))
+            .map(|(p, r, _)| {
                 format!(
                     "{} objects{}",
                     ctx.name(&p.jurisdiction),
@@ -440,13 +447,8 @@ fn applicable_with(
                 )
             })
             .collect();
+        objections.dedup();
         let unavailable = if !objections.is_empty() {
-            // The general line for the same means says it again: keep one.
-            conditions.retain(|c| {
-                !wanted
-                    .iter()
-                    .any(|w| c.starts_with(&format!("no {means} by {w} (")))
-            });
             Some(objections.join("; "))
         } else if !coverage.transmissions.is_empty() && !wanted.iter().any(|w| offered.contains(w))
         {
