@@ -117,6 +117,12 @@ async fn metrics_move_with_traffic_and_overload_is_shed() {
     let shed = shed.unwrap_err();
     assert_eq!(shed.code(), Code::ResourceExhausted, "{shed:?}");
     assert!(shed.message().contains("Too many"), "{}", shed.message());
+    // Refused because it would wait, not because a share was full at admission.
+    assert!(
+        shed.message().starts_with("Too many requests waiting"),
+        "{}",
+        shed.message()
+    );
     assert!(
         !held.is_finished(),
         "the excess request was answered after the admitted one"

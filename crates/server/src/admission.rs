@@ -98,7 +98,8 @@ impl ReadSlot {
     /// OVERLOADED) when the bulk share is full, releasing its slot at once.
     pub fn wait_in_bulk(&self, method: &str, what: &str) -> Result<(), tonic::Status> {
         match self.move_to_bulk() {
-            Move::Already | Move::Moved => {
+            Move::Already => Ok(()),
+            Move::Moved => {
                 metrics::counter!("judicial_waiting_reads_total", "outcome" => "moved")
                     .increment(1);
                 Ok(())
@@ -106,13 +107,11 @@ impl ReadSlot {
             Move::Full => {
                 self.release();
                 metrics::counter!("judicial_waiting_reads_total", "outcome" => "shed").increment(1);
-                metrics::counter!("judicial_shed_total", "class" => "waiting").increment(1);
-                Err(crate::status::with_reason(
-                    tonic::Code::ResourceExhausted,
+                Err(shed(
+                    "waiting",
                     format!(
                         "Too many requests waiting: every slot for calls that wait ({what}) is taken; retry {method} with backoff, or without waiting"
                     ),
-                    Reason::Overloaded,
                 ))
             }
         }
@@ -234,18 +233,23 @@ pub struct Admission<S> {
 
 type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
 
+/// The one refusal of the layer: RESOURCE_EXHAUSTED, reason OVERLOADED,
+/// counted under `class`.
+fn shed(class: &'static str, message: String) -> tonic::Status {
+    metrics::counter!("judicial_shed_total", "class" => class).increment(1);
+    crate::status::with_reason(tonic::Code::ResourceExhausted, message, Reason::Overloaded)
+}
+
 fn overloaded(class: CallClass, method: &str) -> http::Response<tonic::body::Body> {
-    metrics::counter!("judicial_shed_total", "class" => class.as_str()).increment(1);
-    crate::status::with_reason(
-        tonic::Code::ResourceExhausted,
+    let share = match class {
+        CallClass::Bulk => "bulk",
+        _ => "interactive",
+    };
+    shed(
+        class.as_str(),
         format!(
-            "Too many requests: every {} slot of the server is taken; retry {method} with backoff",
-            match class {
-                CallClass::Bulk => "bulk",
-                _ => "interactive",
-            }
+            "Too many requests: every {share} slot of the server is taken; retry {method} with backoff"
         ),
-        Reason::Overloaded,
     )
     .into_http()
 }
