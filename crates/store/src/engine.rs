@@ -225,18 +225,42 @@ impl<L: Layout> Drop for Shared<L> {
     }
 }
 
+/// How long an open waits for a lock a closing database in this process
+/// still holds.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+
 /// Opens sled in `path` with the layout's trees.
 pub(crate) fn open_tables<L: Layout>(path: &Path) -> Result<Tables, sled::Error> {
     // No periodic background flush: every commit flushes before it is
     // acknowledged, and sled's flusher thread can keep the database (and
     // the directory's lock) alive after the last handle is dropped, so a
     // reopen in the same process failed with WouldBlock under load.
-    let db = sled::Config::new().path(path).flush_every_ms(None).open()?;
+    // After a close, one of sled's I/O pool threads can still hold the lock
+    // for a moment while it finishes its last write: a reopen in the same
+    // process (a restart in tests, the recovery after a write failure) waits
+    // for it, briefly. Another process holding the lock still fails.
+    let config = sled::Config::new().path(path).flush_every_ms(None);
+    let deadline = Instant::now() + LOCK_WAIT;
+    let db = loop {
+        match config.open() {
+            Ok(db) => break db,
+            Err(e) if lock_held(&e) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
+        }
+    };
     let trees = L::TREES
         .iter()
         .map(|name| db.open_tree(name))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Tables { db, trees })
+}
+
+/// Whether sled refused to open because the directory's lock is held
+/// (sled 0.34 says so only in the message of an `ErrorKind::Other`).
+fn lock_held(e: &sled::Error) -> bool {
+    matches!(e, sled::Error::Io(io) if io.to_string().starts_with("could not acquire lock"))
 }
 
 fn meta_index<L: Layout>() -> usize {
@@ -646,4 +670,20 @@ fn persist(tables: &Tables, writes: &Writes) -> Result<(), sled::Error> {
     }
     tables.db.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reopen wait recognises sled's lock refusal, so a wrong message
+    /// match would make reopens fail again instead of waiting.
+    #[test]
+    fn sleds_lock_refusal_is_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = sled::Config::new().path(dir.path()).open().unwrap();
+        let refused = sled::Config::new().path(dir.path()).open().unwrap_err();
+        assert!(lock_held(&refused), "{refused}");
+        assert!(!lock_held(&sled::Error::Unsupported("x".into())));
+    }
 }

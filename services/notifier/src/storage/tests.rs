@@ -33,20 +33,7 @@ fn derivation(n: usize, time_ms: i64, view: &View, touched: Touched) -> Op {
 }
 
 fn open(dir: &Path, retention: Retention) -> (Storage, View) {
-    // After a close, one of sled's I/O pool threads may still hold the
-    // directory's file lock for a moment (it finishes its write after the
-    // last handle is dropped): a reopen in the same process retries that one
-    // error, briefly. A new process never sees it.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        match Storage::open(dir, "/test".into(), retention.clone()) {
-            Ok(opened) => return opened,
-            Err(e) if e.to_string().contains("lock") && std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            Err(e) => panic!("open {}: {e}", dir.display()),
-        }
-    }
+    Storage::open(dir, "/test".into(), retention).unwrap()
 }
 
 fn new_subscription(id: &str, start: StartPosition) -> Op {
